@@ -1,0 +1,78 @@
+# Reproducible compendium: Tamabayeva, Abildina, Zhekibayeva (2025), doi:10.48371/PEDS.2025.78.3.005
+#
+# The two commands: `make reproduce` (the whole analysis) and `make test` (every test).
+# Everything else is set up on first use: .venv from requirements.lock, the package `analysis`
+# in editable mode, and the project kernel. Each notebook is a step of a dependency graph:
+# it re-runs when the notebook, its inputs or src/analysis change, and is skipped otherwise.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
+VENV        := .venv
+PY          := $(VENV)/bin/python
+UV          := $(VENV)/bin/uv
+UV_VERSION  := $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
+KERNEL      := kz-inclusive-education
+INSTALLED   := $(VENV)/.installed
+STAMPS      := .make
+RUN         := $(PY) -m analysis.notebook_runner
+SRC         := $(shell find src/analysis -name '*.py' -not -path '*/__pycache__/*') pyproject.toml
+RAW         := $(filter-out %/README.md,$(wildcard data/raw/*)) data/datapackage.json
+
+# The notebooks, in the order they run. A later notebook adds its stamp here and a line below
+# naming the stamps or files it reads.
+NOTEBOOKS := 00_clean_extracts
+STEPS     := $(addprefix $(STAMPS)/,$(NOTEBOOKS))
+
+$(STAMPS)/00_clean_extracts: $(RAW)
+
+.PHONY: help reproduce test lab clean distclean venv lock rehash
+
+help: ## Show this help (the default goal)
+	@echo "Usage: make <target>   (first use creates .venv from requirements.lock)"
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+
+reproduce: $(STEPS) ## Run the whole analysis: every notebook in order, in place (skips unchanged steps)
+	@echo "==> reproduce: all $(words $(NOTEBOOKS)) notebook(s) up to date"
+
+test: $(INSTALLED) ## Run every test: unit, bad-input, data validation, nbval over notebooks/
+	$(PY) -m pytest tests notebooks --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+lab: $(INSTALLED) ## Open JupyterLab on the project kernel
+	$(VENV)/bin/jupyter lab --notebook-dir=. --MappingKernelManager.default_kernel_name=$(KERNEL)
+
+venv: $(INSTALLED) ## Create .venv from the lock and register the project kernel
+
+clean: ## Remove run stamps, failed runs and caches (keeps .venv and every stored result)
+	rm -rf $(STAMPS) build .pytest_cache
+	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+distclean: clean ## Also remove .venv
+	rm -rf $(VENV) src/*.egg-info
+
+lock: $(INSTALLED) ## Re-resolve requirements.in into requirements.lock and environment.yml
+	$(UV) pip compile requirements.in --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+		--generate-hashes --no-header -o requirements.lock
+	$(PY) -m analysis.environment
+
+rehash: $(INSTALLED) ## Record new sha256 of raw files (only after a reviewed re-transcription)
+	$(PY) -m analysis.datapackage rehash
+
+$(INSTALLED): requirements.lock pyproject.toml
+	@echo "==> setting up $(VENV) from requirements.lock (Python: $(PYTHON_BOOT))"
+	@$(PYTHON_BOOT) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV) pip sync --quiet --python $(PY) --require-hashes requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation --editable .
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 ($(KERNEL))" >/dev/null
+	@touch $@
+	@echo "==> $(VENV) ready, kernel '$(KERNEL)' registered"
+
+$(STAMPS)/%: notebooks/%.ipynb $(SRC) $(INSTALLED)
+	$(RUN) $<
+	@mkdir -p $(STAMPS) && touch $@

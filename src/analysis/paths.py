@@ -1,0 +1,45 @@
+"""Every location the compendium uses, defined once.
+
+Notebooks run with different working directories (papermill runs in the caller's directory,
+nbval and JupyterLab in the notebook's), so nothing may be resolved against the working
+directory: relative paths are resolved against :data:`PROJECT_ROOT`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: The repository root (``src/analysis/paths.py`` -> two levels up from ``src``).
+PROJECT_ROOT: Path = Path(__file__).resolve().parents[2]
+
+DATA: Path = PROJECT_ROOT / "data"
+RAW: Path = DATA / "raw"
+PROCESSED: Path = DATA / "processed"
+#: Frictionless Data Package describing raw (with sha256) and processed resources.
+DATAPACKAGE: Path = DATA / "datapackage.json"
+#: Recorded corrections of printing errors in the raw extracts.
+CORRECTIONS: Path = RAW / "corrections.yml"
+NOTEBOOKS: Path = PROJECT_ROOT / "notebooks"
+RESULTS: Path = PROJECT_ROOT / "results"
+#: Where a failed notebook run leaves its partial output (never over the stored notebook).
+FAILED_RUNS: Path = PROJECT_ROOT / "build" / "failed"
+
+#: The one Jupyter kernel every notebook runs on (registered by ``make`` inside ``.venv``).
+KERNEL_NAME: str = "kz-inclusive-education"
+KERNEL_DISPLAY_NAME: str = "Python 3 (kz-inclusive-education)"
+
+
+def resolve(path: str | Path) -> Path:
+    """Absolute path for ``path``; relative paths are taken from the project root."""
+    path = Path(path)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def shown(path: str | Path) -> str:
+    """``path`` as shown to people and stored in outputs: relative to the project root when
+    inside it (so outputs do not depend on where the repository was cloned)."""
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()

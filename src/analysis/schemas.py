@@ -1,0 +1,153 @@
+"""Validation of the cleaned tables with pandera.
+
+Column rules (type, required, minimum/maximum, unique, enum, pattern) are declared once, in the
+Table Schema of each resource in ``data/datapackage.json``, and turned into pandera columns by
+:func:`pandera_schema`. Rules across columns (urban + rural = total, a printed share consistent
+with its counts) are pandera checks added here. :func:`validate` turns pandera's failure cases
+into one :class:`~analysis.errors.RawDataError` naming the file, the line and the column.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from analysis.errors import RawDataError
+from analysis.precision import consistent_at_precision, share_pct
+
+#: Table 1 prints every share with one decimal (44.0, 47.7, ..., 85,9).
+TABLE1_SHARE_DECIMALS = 1
+
+_DTYPES = {"string": "str", "integer": "int64", "number": "float64", "boolean": "bool"}
+_NULLABLE = {"string": "str", "integer": "Int64", "number": "float64", "boolean": "boolean"}
+
+
+def pandas_dtypes(res: dict) -> dict[str, str]:
+    """dtype to read each column of a resource with (nullable where not required)."""
+    out = {}
+    for fld in res["schema"]["fields"]:
+        required = fld.get("constraints", {}).get("required", False)
+        out[fld["name"]] = (_DTYPES if required else _NULLABLE)[fld["type"]]
+    return out
+
+
+def _column(fld: dict) -> pa.Column:
+    cons = fld.get("constraints", {})
+    required = cons.get("required", False)
+    checks = []
+    if "minimum" in cons:
+        checks.append(pa.Check.ge(cons["minimum"], error=f"must be at least {cons['minimum']}"))
+    if "maximum" in cons:
+        checks.append(pa.Check.le(cons["maximum"], error=f"must be at most {cons['maximum']}"))
+    if "enum" in cons:
+        checks.append(pa.Check.isin(cons["enum"], error=f"must be one of {cons['enum']}"))
+    if "pattern" in cons:
+        checks.append(pa.Check.str_matches(cons["pattern"], error=f"must match {cons['pattern']}"))
+    if fld["type"] == "string" and required:
+        checks.append(pa.Check(lambda s: s.str.strip() != "", element_wise=False, error="must not be empty"))
+    dtype = (_DTYPES if required else _NULLABLE)[fld["type"]]
+    return pa.Column(dtype, checks=checks, nullable=not required, unique=cons.get("unique", False),
+                     name=fld["name"], description=fld.get("title"))
+
+
+def _share_ok(df: pd.DataFrame) -> pd.Series:
+    return pd.Series(
+        [consistent_at_precision(share_pct(n, d), p, TABLE1_SHARE_DECIMALS) if d else p == 0
+         for n, d, p in zip(df["preschools_inclusive"], df["preschools_total"], df["inclusive_share_pct"], strict=True)],
+        index=df.index,
+    )
+
+
+#: Rules across columns, per resource base name: (check, the column a failure is reported in).
+ROW_CHECKS: dict[str, list[tuple[pa.Check, str]]] = {
+    "preschool-inclusion": [
+        (pa.Check(lambda df: df["preschools_inclusive"] <= df["preschools_total"],
+                  name="inclusive_not_above_total",
+                  error="preschools with inclusive conditions exceed all preschools"), "preschools_inclusive"),
+        (pa.Check(_share_ok, name="share_matches_counts",
+                  error="printed share is not 100 * preschools_inclusive / preschools_total at one decimal"),
+         "inclusive_share_pct"),
+    ],
+    "teacher-shortage": [
+        (pa.Check(lambda df: df["shortage_urban"] + df["shortage_rural"] == df["shortage_total"],
+                  name="urban_plus_rural_is_total",
+                  error="urban + rural does not equal the total"), "shortage_total"),
+        (pa.Check(lambda df: df["shortage_state"] + df["shortage_private"] == df["shortage_total"],
+                  name="state_plus_private_is_total",
+                  error="state + private does not equal the total"), "shortage_total"),
+    ],
+}
+
+
+def base_name(name: str) -> str:
+    """Resource name without its year suffix ('teacher-shortage-2023' -> 'teacher-shortage')."""
+    head, _, tail = name.rpartition("-")
+    return head if tail.isdigit() else name
+
+
+@cache
+def _schema_cached(name: str, fields_json: str) -> pa.DataFrameSchema:
+    fields = json.loads(fields_json)
+    checks = [check for check, _ in ROW_CHECKS.get(base_name(name), [])]
+    return pa.DataFrameSchema({f["name"]: _column(f) for f in fields}, checks=checks,
+                              strict=True, ordered=True, name=name)
+
+
+def pandera_schema(res: dict) -> pa.DataFrameSchema:
+    """The pandera schema of a resource of the data package."""
+    return _schema_cached(res["name"], json.dumps(res["schema"]["fields"], sort_keys=True))
+
+
+def validate(frame: pd.DataFrame, res: dict, file: str | Path, label_column: str | None = None) -> pd.DataFrame:
+    """Validate ``frame`` (indexed by line number) against the resource's schema.
+
+    On failure raise one RawDataError for the first failing line, naming its column, the rule
+    and the value found, and saying how many other problems there are.
+    """
+    try:
+        return pandera_schema(res).validate(frame, lazy=True)
+    except SchemaErrors as err:
+        cases = err.failure_cases.copy()
+        report_column = {c.name: col for c, col in ROW_CHECKS.get(base_name(res["name"]), [])}
+        cases["line"] = pd.to_numeric(cases["index"], errors="coerce")
+        cases = cases.sort_values("line", na_position="last", kind="stable")
+        first = cases.iloc[0]
+        check = str(first["check"])
+        column = first["column"] if isinstance(first["column"], str) else None
+        for name, col in report_column.items():
+            if check.startswith(name):
+                column = col
+                message = next(c.error for c, _ in ROW_CHECKS[base_name(res["name"])] if c.name == name)
+                break
+        else:
+            message = _describe(check, first["failure_case"], frame, column, first["line"])
+        line = None if pd.isna(first["line"]) else int(first["line"])
+        label = None
+        if line is not None and label_column and line in frame.index:
+            label = str(frame.at[line, label_column])
+        if line is not None and column in frame.columns and base_name(res["name"]) in ROW_CHECKS and column is not None:
+            message += f" (found {frame.at[line, column]!r})" if "found" not in message else ""
+        others = len(cases) - 1
+        if others:
+            message += f"; {others} other problem{'s' if others > 1 else ''} in this file"
+        raise RawDataError(file, message, line=line, column=column, row_label=label) from None
+
+
+def _describe(check: str, found, frame: pd.DataFrame, column: str | None, line) -> str:
+    if check == "field_uniqueness":
+        dup_lines = []
+        if column in frame.columns:
+            dup_lines = [int(i) for i in frame.index[frame[column] == found]]
+        return f"duplicate value {found!r}; it appears on lines {dup_lines}"
+    if check == "not_nullable":
+        return "value is missing"
+    if check.startswith("column_in_") or check == "column_in_dataframe":
+        return f"column is missing or unexpected ({found})"
+    if check.startswith("dtype("):
+        return f"wrong type: {check}, found {found!r}"
+    return f"{check}: found {found!r}"
