@@ -97,10 +97,11 @@ def verify_raw_hashes(package: dict, raw_dir: Path, year: int, package_path: Pat
     return pd.DataFrame(rows)
 
 
-def coerce(text: pd.DataFrame, res: dict, file: Path, label_column: str | None = None) -> pd.DataFrame:
+def coerce(text: pd.DataFrame, res: dict, file: Path, labels: pd.Series | None = None) -> pd.DataFrame:
     """Turn printed text columns into the types the resource's schema declares.
 
-    A cell that is not a number where one is required stops the run, naming line and column.
+    A cell that is not a number where one is required stops the run, naming line and column
+    (and the row by ``labels``, e.g. the region as printed).
     Optional empty cells become missing values.
     """
     out = {}
@@ -118,7 +119,7 @@ def coerce(text: pd.DataFrame, res: dict, file: Path, label_column: str | None =
                 kind = "a whole number" if fld["type"] == "integer" else "a number with a decimal point"
                 raise RawDataError(
                     file, f"expected {kind}, found {text.at[line, column]!r}", line=int(line), column=column,
-                    row_label=str(text.at[line, label_column]) if label_column else None,
+                    row_label=None if labels is None else str(labels[line]),
                 )
             parsed = pd.to_numeric(values.where(~empty))
             out[column] = parsed.astype("int64" if required else "Int64") if fld["type"] == "integer" else parsed.astype("float64")
@@ -152,7 +153,7 @@ def _region_table(raw_res: dict, out_res: dict, raw_dir: Path, year: int, correc
         raise RawDataError(file, f"expected one national total row 'ҚР', found {int(is_total.sum())}",
                            line=None if line is None else int(line), column="region_as_printed")
     value_columns = [c for c in field_names(raw_res) if c != "region_as_printed"]
-    typed = coerce(text[value_columns], out_res, file, label_column=None)
+    typed = coerce(text[value_columns], out_res, file, labels=text["region_as_printed"])
     frame = pd.concat(
         [codes.rename("region_iso"), pd.Series(year, index=text.index, name="year"),
          text["region_as_printed"].astype("str")], axis=1).join(typed)[~is_total]
@@ -203,7 +204,7 @@ def _text_statistics(raw_res: dict, out_res: dict, raw_dir: Path, corrections: l
     value = parse_printed_number(text["value_as_printed"], file)
     passthrough = ["stat_id", "indicator", "reference_period", "unit", "value_as_printed",
                    "article_location", "cited_source", "ref14_page", "restates", "quote"]
-    typed = coerce(text[passthrough], out_res, file, label_column=None)
+    typed = coerce(text[passthrough], out_res, file, labels=text["stat_id"])
     frame = typed.assign(scope=codes.isna().map({True: "national", False: "region"}).astype("str"),
                          region_iso=codes, value=value)[field_names(out_res)]
     validate(frame, out_res, file, label_column="stat_id")
@@ -213,7 +214,7 @@ def _text_statistics(raw_res: dict, out_res: dict, raw_dir: Path, corrections: l
 def _regions(raw_res: dict, out_res: dict, raw_dir: Path) -> pd.DataFrame:
     file = raw_dir / Path(raw_res["path"]).name
     text = read_csv_text(file, field_names(raw_res))
-    frame = coerce(text, out_res, file)
+    frame = coerce(text, out_res, file, labels=text["region_iso"])
     validate(frame, out_res, file, label_column="region_iso")
     if len(frame) != REGION_COUNT:
         raise RawDataError(file, f"expected {REGION_COUNT} first-level units, found {len(frame)}")

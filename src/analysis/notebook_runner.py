@@ -8,8 +8,9 @@
   and the kernel add (timings, timestamps, papermill's run record) is stripped and the result
   replaces the stored notebook atomically, and only if its bytes changed; on failure the stored
   notebook is left as it was and the failed run is kept under ``build/failed/`` for inspection.
-* Parameters come from a YAML file (``-f``) or ``-p name value`` pairs read as YAML scalars
-  after a ``--raw`` flag is *not* given; strings that look like numbers stay strings with ``-r``.
+* parameters come from a YAML file (``-f``), from ``-p NAME VALUE`` (the value read as a YAML
+  scalar: ``2023`` is an int) or from ``-r NAME VALUE`` (the value kept as a string, so a
+  folder called ``2024`` stays a string).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ VOLATILE_CELL_KEYS = ("papermill", "execution", "ExecuteTime", "collapsed", "scr
 
 
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove timings, timestamps and run records so that re-runs are byte-identical."""
+    """Remove timings, timestamps, run records and random ids so that re-runs are byte-identical."""
     for key in VOLATILE_NOTEBOOK_KEYS:
         nb.metadata.pop(key, None)
     nb.metadata["kernelspec"] = {"display_name": paths.KERNEL_DISPLAY_NAME, "language": "python",
@@ -40,6 +41,8 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for cell in nb.cells:
         for key in VOLATILE_CELL_KEYS:
             cell.metadata.pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id on every run
     return nb
 
 
@@ -50,8 +53,11 @@ def notebook_bytes(nb: nbformat.NotebookNode) -> bytes:
 
 
 def run_notebook(notebook: str | Path, output: str | Path | None = None, parameters: dict | None = None,
-                 progress: bool = True) -> Path:
-    """Execute ``notebook`` and store the result at ``output`` (default: in place)."""
+                 progress: bool = True, failed_dir: str | Path = paths.FAILED_RUNS) -> Path:
+    """Execute ``notebook`` and store the result at ``output`` (default: in place).
+
+    On failure the stored ``output`` is not touched; the partial run goes to ``failed_dir``.
+    """
     import papermill as pm  # imported here: papermill is slow to import and not needed otherwise
 
     notebook = paths.resolve(notebook)
@@ -65,8 +71,8 @@ def run_notebook(notebook: str | Path, output: str | Path | None = None, paramet
             )
         except BaseException:
             if executed.exists():
-                paths.FAILED_RUNS.mkdir(parents=True, exist_ok=True)
-                kept = paths.FAILED_RUNS / notebook.name
+                kept = Path(failed_dir) / notebook.name
+                kept.parent.mkdir(parents=True, exist_ok=True)
                 kept.write_bytes(executed.read_bytes())
                 print(f"notebook failed; {paths.shown(output)} left unchanged; "
                       f"the failed run is in {paths.shown(kept)}", file=sys.stderr)

@@ -107,47 +107,48 @@ def validate(frame: pd.DataFrame, res: dict, file: str | Path, label_column: str
     """Validate ``frame`` (indexed by line number) against the resource's schema.
 
     On failure raise one RawDataError for the first failing line, naming its column, the rule
-    and the value found, and saying how many other problems there are.
+    and the value found, and saying how many other lines fail.
     """
     try:
         return pandera_schema(res).validate(frame, lazy=True)
     except SchemaErrors as err:
         cases = err.failure_cases.copy()
-        report_column = {c.name: col for c, col in ROW_CHECKS.get(base_name(res["name"]), [])}
         cases["line"] = pd.to_numeric(cases["index"], errors="coerce")
         cases = cases.sort_values("line", na_position="last", kind="stable")
         first = cases.iloc[0]
         check = str(first["check"])
-        column = first["column"] if isinstance(first["column"], str) else None
-        for name, col in report_column.items():
-            if check.startswith(name):
-                column = col
-                message = next(c.error for c, _ in ROW_CHECKS[base_name(res["name"])] if c.name == name)
-                break
-        else:
-            message = _describe(check, first["failure_case"], frame, column, first["line"])
         line = None if pd.isna(first["line"]) else int(first["line"])
-        label = None
-        if line is not None and label_column and line in frame.index:
-            label = str(frame.at[line, label_column])
-        if line is not None and column in frame.columns and base_name(res["name"]) in ROW_CHECKS and column is not None:
-            message += f" (found {frame.at[line, column]!r})" if "found" not in message else ""
-        others = len(cases) - 1
+        column = first["column"] if isinstance(first["column"], str) else None
+        row_checks = {c.error: col for c, col in ROW_CHECKS.get(base_name(res["name"]), [])}
+        if check in row_checks:  # a rule across columns: report it in the column it concerns
+            column = row_checks[check]
+            message = f"{check} (found {_plain(frame.at[line, column])!r})"
+        elif check == "field_uniqueness":
+            dup_lines = [int(i) for i in frame.index[frame[column] == first["failure_case"]]]
+            message = f"duplicate value {_plain(first['failure_case'])!r}; it appears on lines {dup_lines}"
+            if column == "region_iso" and "region_as_printed" in frame.columns:
+                printed = [str(frame.at[i, "region_as_printed"]) for i in dup_lines]
+                message = f"duplicate region: {printed} on lines {dup_lines} all map to {first['failure_case']}"
+                column = "region_as_printed"
+            cases = cases[~cases["line"].isin(dup_lines[1:])]
+        else:
+            message = _describe(check, first["failure_case"])
+        label = str(frame.at[line, label_column]) if line in frame.index and label_column else None
+        others = cases.loc[cases["line"] != line, "line"].nunique() + int(cases["line"].isna().sum())
         if others:
-            message += f"; {others} other problem{'s' if others > 1 else ''} in this file"
+            message += f"; {others} other line{'s' if others > 1 else ''} of this file fail too"
         raise RawDataError(file, message, line=line, column=column, row_label=label) from None
 
 
-def _describe(check: str, found, frame: pd.DataFrame, column: str | None, line) -> str:
-    if check == "field_uniqueness":
-        dup_lines = []
-        if column in frame.columns:
-            dup_lines = [int(i) for i in frame.index[frame[column] == found]]
-        return f"duplicate value {found!r}; it appears on lines {dup_lines}"
+def _plain(value):
+    """A numpy scalar as the plain Python value (so messages show 683, not np.int64(683))."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _describe(check: str, found) -> str:
+    found = _plain(found)
     if check == "not_nullable":
         return "value is missing"
-    if check.startswith("column_in_") or check == "column_in_dataframe":
-        return f"column is missing or unexpected ({found})"
     if check.startswith("dtype("):
-        return f"wrong type: {check}, found {found!r}"
+        return f"wrong type: expected {check}, found {found!r}"
     return f"{check}: found {found!r}"

@@ -1,0 +1,48 @@
+"""Shared fixtures: a private copy of data/ to break, and helpers to break it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from analysis import paths
+from analysis.datapackage import rehash
+
+
+class DataCopy:
+    """A copy of ``data/`` (raw, processed, datapackage.json) under a temporary folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.raw = root / "raw"
+        self.processed = root / "processed"
+        self.package = root / "datapackage.json"
+
+    def edit(self, name: str, change: Callable[[str], str], *, record_hash: bool = True) -> Path:
+        """Change raw file ``name`` as text; record its new hash unless told not to (so that
+        the check under test, not the hash check, is the one that fires)."""
+        path = self.raw / name
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+        if record_hash:
+            rehash(self.package)
+        return path
+
+    def write_bytes(self, name: str, data: bytes) -> Path:
+        path = self.raw / name
+        path.write_bytes(data)
+        rehash(self.package)
+        return path
+
+    def processed_state(self) -> dict[str, tuple[bytes, int]]:
+        """Bytes and modification time of every processed file."""
+        return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(self.processed.iterdir())}
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> DataCopy:
+    root = tmp_path / "data"
+    shutil.copytree(paths.DATA, root)
+    return DataCopy(root)

@@ -1,0 +1,48 @@
+"""data/datapackage.json describes every data file, records the raw hashes, and validates."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from analysis import paths
+from analysis.datapackage import field_names, load_package, raw_resources, rehash
+from analysis.rawio import sha256_file
+
+PACKAGE = load_package()
+NOT_TABULAR = {"corrections.yml"}  # recorded fixes: data, but not a table; read by analysis.corrections
+
+
+def test_frictionless_validates_the_whole_package():
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(str(paths.DATAPACKAGE))
+    problems = [(task.name, [(e.type, e.note) for e in task.errors]) for task in report.tasks if not task.valid]
+    assert report.valid, problems
+
+
+def test_every_raw_file_is_described_with_its_sha256():
+    described = {res["path"] for res in raw_resources(PACKAGE)}
+    on_disk = {f"raw/{p.name}" for p in paths.RAW.iterdir() if p.name not in NOT_TABULAR}
+    assert on_disk == described
+    for res in raw_resources(PACKAGE):
+        assert res["hash"] == "sha256:" + sha256_file(paths.DATA / res["path"]), res["name"]
+
+
+@pytest.mark.parametrize("res", raw_resources(PACKAGE), ids=[r["name"] for r in raw_resources(PACKAGE)])
+def test_raw_resource_has_provenance_and_matching_header(res):
+    for key in ("title", "description", "sources", "x-article-location", "x-transcription-notes"):
+        assert res.get(key), f"{res['name']} lacks {key}"
+    with open(paths.DATA / res["path"], encoding="utf-8", newline="") as handle:
+        assert next(csv.reader(handle)) == field_names(res)
+
+
+def test_rehash_records_changed_hashes(tmp_path):
+    import shutil
+
+    root = tmp_path / "data"
+    shutil.copytree(paths.DATA, root)
+    assert rehash(root / "datapackage.json") == []
+    (root / "raw" / "region_aliases.csv").write_text("alias,region_iso,language,form,where_used\n", encoding="utf-8")
+    assert rehash(root / "datapackage.json") == ["region-aliases"]
+    assert (root / "datapackage.json").read_bytes() != paths.DATAPACKAGE.read_bytes()
