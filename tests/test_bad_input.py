@@ -143,4 +143,4 @@ def test_correction_that_no_longer_matches(data_copy):
 def test_ragged_row(data_copy):
     data_copy.edit(T2, lambda t: t.replace("Ақтөбе,178,71,107,114,64", "Ақтөбе,178,71,107,114"))
     err = run_expecting_error(data_copy)
-    assert_names(err, T2, 5, "shortage_state", r"row has 5 fields, the header has 6")
+    assert_names(err, T2, 5, "shortage_private", r"row has 5 fields, the header has 6")

@@ -52,14 +52,21 @@ def load_corrections(path: str | Path) -> list[Correction]:
     names = [f.name for f in fields(Correction)]
     corrections, seen = [], set()
     for number, entry in enumerate(entries, start=1):
-        where = f"entry {number} ({entry.get('id', 'no id') if isinstance(entry, dict) else entry!r})"
+        where = f"entry {number} ({entry.get('id', 'no id') if isinstance(entry, dict) else entry})"
         if not isinstance(entry, dict) or set(entry) != set(names):
             got = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
             raise RawDataError(path, f"{where}: expected the keys {sorted(names)}, found {got}")
-        entry = {k: entry[k] if k == "match" else str(entry[k]) for k in names}
-        if not isinstance(entry["match"], dict) or not entry["match"]:
-            raise RawDataError(path, f"{where}: 'match' must map column names to printed values")
-        entry["match"] = {str(k): str(v) for k, v in entry["match"].items()}
+        # Printed values are compared as text: YAML must give them as strings ("1.10", not 1.10,
+        # which YAML would read as the number 1.1).
+        not_text = [k for k in names if k != "match" and not isinstance(entry[k], str)]
+        if not_text:
+            raise RawDataError(path, f"{where}: {not_text[0]!r} must be a quoted string, found {entry[not_text[0]]!r}")
+        empty = [k for k in ("id", "resource", "column", "reason", "evidence") if not entry[k].strip()]
+        if empty:
+            raise RawDataError(path, f"{where}: {empty[0]!r} must not be empty")
+        if not isinstance(entry["match"], dict) or not entry["match"] or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in entry["match"].items()):
+            raise RawDataError(path, f"{where}: 'match' must map column names to printed values, all quoted strings")
         if entry["action"] not in ACTIONS:
             raise RawDataError(path, f"{where}: unknown action '{entry['action']}', known: {ACTIONS}")
         if entry["status"] not in STATUSES:

@@ -37,8 +37,9 @@ def resolve(path: str | Path) -> Path:
 
 def shown(path: str | Path) -> str:
     """``path`` as shown to people and stored in outputs: relative to the project root when
-    inside it (so outputs do not depend on where the repository was cloned)."""
-    path = Path(path).resolve()
+    inside it (so outputs do not depend on where the repository was cloned). A relative ``path``
+    is taken from the project root, like everywhere else."""
+    path = resolve(path).resolve()
     try:
         return path.relative_to(PROJECT_ROOT).as_posix()
     except ValueError:

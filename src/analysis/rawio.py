@@ -33,15 +33,18 @@ def sha256_file(path: str | Path) -> str:
 
 
 def decode_utf8(data: bytes, file: str | Path) -> str:
-    """Decode ``data`` as UTF-8 or raise naming the line and column of the first bad byte."""
+    """Decode ``data`` as UTF-8 (a leading byte-order mark is dropped) or raise naming the line
+    and the column of the first byte that is not UTF-8."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as err:
         before = data[: err.start]
         line_no = before.count(b"\n") + 1
         line_start = before.rfind(b"\n") + 1
-        field_index = data[line_start : err.start].count(b",")
-        header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").split(",")
+        prefix = data[line_start : err.start].decode("utf-8")  # valid: the error is the first bad byte
+        field_index = len(next(csv.reader([prefix + "x"]))) - 1  # quote-aware count of fields before it
+        header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")]))
         column = header[field_index] if field_index < len(header) else f"field {field_index + 1}"
         raise RawDataError(
             file,
@@ -49,58 +52,52 @@ def decode_utf8(data: bytes, file: str | Path) -> str:
             line=line_no,
             column=column,
         ) from None
-    return text.removeprefix("\ufeff")
 
 
 def read_csv_text(path: str | Path, expected_columns: Sequence[str]) -> pd.DataFrame:
-    """Read a raw CSV as strings, checking encoding, emptiness and the header.
+    """Read a raw CSV as strings, checking encoding, emptiness, the header and every row's width.
 
-    Returns a frame with exactly ``expected_columns`` (in file order checked against them), every
-    cell a ``str`` as printed, indexed by line number (``LINE``).
+    Returns a frame with exactly ``expected_columns`` (the header must list them in this order),
+    every cell a ``str`` as printed, indexed by the line each row starts on (``LINE``; the header
+    is line 1). Blank lines are skipped; a row of empty cells is kept (and fails validation).
     """
     path = Path(path)
-    data = path.read_bytes()
-    if not data.strip():
+    text = decode_utf8(path.read_bytes(), path)
+    if not text.strip():
         raise RawDataError(path, "the file is empty; expected a header and data rows")
-    text = decode_utf8(data, path)
     rows = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header = next(rows)
-    missing = [c for c in expected_columns if c not in header]
-    if missing:
-        raise RawDataError(
-            path,
-            f"missing column; the header has {header}, expected {list(expected_columns)}",
-            line=1,
-            column=missing[0],
-        )
-    extra = [c for c in header if c not in expected_columns]
-    if extra:
-        raise RawDataError(
-            path,
-            f"unexpected column; expected exactly {list(expected_columns)}",
-            line=1,
-            column=extra[0],
-        )
-    if len(set(header)) != len(header):
-        dup = next(c for c in header if header.count(c) > 1)
-        raise RawDataError(path, "column appears twice in the header", line=1, column=dup)
-    records, lines = [], []
-    for record in rows:
-        if not record or all(not cell.strip() for cell in record):
-            continue  # blank line
-        if len(record) != len(header):
-            raise RawDataError(
-                path,
-                f"row has {len(record)} fields, the header has {len(header)}",
-                line=rows.line_num,
-                column=header[min(len(record), len(header)) - 1],
-            )
-        records.append(record)
-        lines.append(rows.line_num)
+    try:
+        header = next(rows)
+        missing = [c for c in expected_columns if c not in header]
+        if missing:
+            raise RawDataError(path, f"missing column; the header has {header}, expected {list(expected_columns)}",
+                               line=1, column=missing[0])
+        extra = [c for c in header if c not in expected_columns]
+        if extra:
+            raise RawDataError(path, f"unexpected column; expected exactly {list(expected_columns)}",
+                               line=1, column=extra[0])
+        if len(set(header)) != len(header):
+            dup = next(c for c in header if header.count(c) > 1)
+            raise RawDataError(path, "column appears twice in the header", line=1, column=dup)
+        if header != list(expected_columns):
+            moved = next(h for h, e in zip(header, expected_columns, strict=True) if h != e)
+            raise RawDataError(path, f"columns out of order; expected {list(expected_columns)}", line=1, column=moved)
+        records, lines = [], []
+        start = rows.line_num + 1
+        for record in rows:
+            if record:  # csv yields [] for a blank line
+                if len(record) != len(header):
+                    column = header[len(record)] if len(record) < len(header) else f"field {len(record)}"
+                    raise RawDataError(path, f"row has {len(record)} fields, the header has {len(header)}",
+                                       line=start, column=column)
+                records.append(record)
+                lines.append(start)
+            start = rows.line_num + 1
+    except csv.Error as err:
+        raise RawDataError(path, f"not readable as CSV: {err}", line=rows.line_num) from None
     if not records:
         raise RawDataError(path, "the file has a header but no data rows", line=2)
-    frame = pd.DataFrame(records, columns=header, index=pd.Index(lines, name=LINE), dtype=object)
-    return frame[list(expected_columns)]
+    return pd.DataFrame(records, columns=header, index=pd.Index(lines, name=LINE), dtype=object)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

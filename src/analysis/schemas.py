@@ -133,10 +133,11 @@ def validate(frame: pd.DataFrame, res: dict, file: str | Path, label_column: str
             cases = cases[~cases["line"].isin(dup_lines[1:])]
         else:
             message = _describe(check, first["failure_case"])
-        label = str(frame.at[line, label_column]) if line in frame.index and label_column else None
+        label = frame.at[line, label_column] if line in frame.index and label_column else None
+        label = None if label is None or pd.isna(label) else str(label)
         others = cases.loc[cases["line"] != line, "line"].nunique() + int(cases["line"].isna().sum())
         if others:
-            message += f"; {others} other line{'s' if others > 1 else ''} of this file fail too"
+            message += f"; {others} other line{'s' if others > 1 else ''} of this file {'fail' if others > 1 else 'fails'} too"
         raise RawDataError(file, message, line=line, column=column, row_label=label) from None
 
 
