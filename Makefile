@@ -36,8 +36,11 @@ help: ## Show this help (the default goal)
 	@echo "Usage: make <target>   (first use creates .venv from requirements.lock)"
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
 
-reproduce: $(STEPS) ## Run the whole analysis: every notebook in order, in place (skips unchanged steps)
+reproduce: results/manifest.csv ## Run the whole analysis: every notebook in order, in place (skips unchanged steps)
 	@echo "==> reproduce: all $(words $(NOTEBOOKS)) notebook(s) up to date"
+
+results/manifest.csv: $(STEPS)
+	$(PY) -m analysis.manifest
 
 test: $(INSTALLED) ## Run every test: unit, bad-input, data validation, nbval over notebooks/
 	$(PY) -m pytest tests notebooks --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider

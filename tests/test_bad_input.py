@@ -19,7 +19,7 @@ def run_expecting_error(data_copy) -> RawDataError:
     before = data_copy.processed_state()
     assert before, "the copy must start with processed files to protect"
     with pytest.raises(RawDataError) as caught:
-        clean.run(2023, data_copy.raw, data_copy.processed, data_copy.package)
+        clean.run(2023, data_copy.raw, data_copy.processed, data_copy.package, data_copy.root / "results")
     assert data_copy.processed_state() == before, "processed files changed after a failed run"
     assert not [p for p in data_copy.processed.iterdir() if p.name.startswith(".")], "temporary file left behind"
     return caught.value

@@ -25,7 +25,8 @@ from analysis import paths
 from analysis.corrections import LOG_COLUMNS, Correction, load_corrections, apply_corrections
 from analysis.errors import RawDataError
 from analysis.precision import consistent_at_precision, share_pct
-from analysis.rawio import LINE, atomic_write_all, csv_bytes, read_csv_text, sha256_bytes, sha256_file
+from analysis.outputs import OutputWriter
+from analysis.rawio import read_csv_text, sha256_file
 from analysis.regions import NATIONAL, alias_table, harmonise
 from analysis.datapackage import field_names, load_package, resource
 from analysis.schemas import base_name, validate
@@ -39,6 +40,8 @@ REGION_TABLES = {
 #: share of the summed counts, at the printed precision, not against a sum.
 SHARE_COLUMNS = {"inclusive_share_pct": ("preschools_inclusive", "preschools_total")}
 REGION_COUNT = 20
+#: The notebook that runs this step (recorded as the producer of every processed file).
+NOTEBOOK = "00_clean_extracts.ipynb"
 #: Separators the text prints inside numbers: space, no-break space, narrow no-break space.
 THOUSANDS = r"[ \u00a0\u202f]"
 
@@ -50,6 +53,8 @@ class CleanedExtracts:
     year: int
     raw_files: pd.DataFrame
     outputs: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: Every file the outputs were derived from (raw files, corrections, data package).
+    inputs: list[str] = field(default_factory=list)
 
     @property
     def corrections_log(self) -> pd.DataFrame:
@@ -262,23 +267,27 @@ def clean_extracts(year: int = 2023, raw_dir: str | Path = paths.RAW,
     for name in ("corrections_log.csv", f"printed_totals_{year}.csv"):
         validate(outputs[name], processed_resource(package, base_name(Path(name).stem.replace("_", "-"))),
                  f"processed output {name}")
-    return CleanedExtracts(year=year, raw_files=hashes, outputs=outputs)
+    inputs = [*hashes["file"], paths.shown(raw_dir / "corrections.yml"), paths.shown(package_path)]
+    return CleanedExtracts(year=year, raw_files=hashes, outputs=outputs, inputs=inputs)
 
 
-def write_processed(cleaned: CleanedExtracts, processed_dir: str | Path = paths.PROCESSED) -> pd.DataFrame:
-    """Write every output atomically (unchanged files are left untouched); list them with hashes."""
+def write_processed(cleaned: CleanedExtracts, processed_dir: str | Path = paths.PROCESSED,
+                    results_dir: str | Path = paths.RESULTS) -> pd.DataFrame:
+    """Write every output atomically (unchanged files are left untouched) and record them in
+    the manifest fragment of notebook 00; return the files with their hashes."""
     processed_dir = paths.resolve(processed_dir)
-    files = {processed_dir / name: csv_bytes(frame) for name, frame in cleaned.outputs.items()}
-    atomic_write_all(files)
-    return pd.DataFrame(
-        [{"file": paths.shown(path), "rows": len(cleaned.outputs[path.name]), "sha256": sha256_bytes(data)}
-         for path, data in files.items()]
-    )
+    writer = OutputWriter(NOTEBOOK, results_dir)
+    for name, frame in cleaned.outputs.items():
+        writer.add_csv(processed_dir / name, frame, cleaned.inputs)
+    manifest = writer.finish()
+    rows = {row.file: row.sha256 for row in manifest.itertuples()}
+    return pd.DataFrame([{"file": paths.shown(processed_dir / name), "rows": len(frame),
+                          "sha256": rows[paths.shown(processed_dir / name)]} for name, frame in cleaned.outputs.items()])
 
 
 def run(year: int = 2023, raw_dir: str | Path = paths.RAW, processed_dir: str | Path = paths.PROCESSED,
-        package_path: str | Path = paths.DATAPACKAGE) -> CleanedExtracts:
+        package_path: str | Path = paths.DATAPACKAGE, results_dir: str | Path = paths.RESULTS) -> CleanedExtracts:
     """Clean and write in one call (used by tests and scripts)."""
     cleaned = clean_extracts(year, raw_dir, package_path)
-    write_processed(cleaned, processed_dir)
+    write_processed(cleaned, processed_dir, results_dir)
     return cleaned

@@ -1,0 +1,95 @@
+"""Writing results: every output file has one producing notebook, recorded in a manifest.
+
+A notebook creates one :class:`OutputWriter`, adds its tables, texts and figures to it, and calls
+:meth:`OutputWriter.finish` last. Nothing is written before ``finish``: a notebook that fails
+half-way leaves every stored result as it was. ``finish`` writes each file atomically (a file
+whose bytes would not change is not touched), removes files the notebook produced before but no
+longer produces, and writes the notebook's manifest fragment
+``results/manifest/<notebook>.csv`` (file, producing notebook, inputs, sha256).
+``python -m analysis.manifest`` merges the fragments into ``results/manifest.csv``.
+
+Figures are saved byte-deterministically: PNG without the ``Software`` metadata, SVG with a fixed
+``svg.hashsalt`` and no ``Date``; the data behind each figure is written beside it as CSV,
+because nbval does not compare images.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.rawio import atomic_write_bytes, csv_bytes, sha256_bytes
+
+MANIFEST_DIR_NAME = "manifest"
+MANIFEST_COLUMNS = ["file", "notebook", "inputs", "sha256"]
+FIGURE_FORMATS = ("png", "svg")
+#: Resolution of PNG figures (web).
+PNG_DPI = 150
+
+
+def figure_bytes(fig, fmt: str) -> bytes:
+    """The figure in ``fmt`` ('png', 'svg' or 'pdf'), with nothing that changes between runs."""
+    import matplotlib as mpl
+
+    metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+                "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}[fmt]
+    buffer = io.BytesIO()
+    with mpl.rc_context({"svg.hashsalt": "kz-inclusive-education", "svg.fonttype": "path", "pdf.fonttype": 42}):
+        fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+class OutputWriter:
+    """Collects the outputs of one notebook and writes them, with its manifest fragment, at the end."""
+
+    def __init__(self, notebook: str, results_dir: str | Path = paths.RESULTS) -> None:
+        self.notebook = notebook if notebook.endswith(".ipynb") else f"{notebook}.ipynb"
+        self.results_dir = paths.resolve(results_dir)
+        self.manifest_dir = self.results_dir / MANIFEST_DIR_NAME
+        self._files: dict[Path, tuple[bytes, str]] = {}
+
+    # -- adding outputs -------------------------------------------------------------------------
+    def add_bytes(self, path: str | Path, data: bytes, inputs: Iterable[str | Path] = ()) -> Path:
+        path = paths.resolve(path)
+        if path in self._files:
+            raise ValueError(f"{paths.shown(path)} is added twice by {self.notebook}")
+        self._files[path] = (data, ";".join(sorted({paths.shown(i) for i in inputs})))
+        return path
+
+    def add_csv(self, path: str | Path, frame: pd.DataFrame, inputs: Iterable[str | Path] = ()) -> Path:
+        return self.add_bytes(path, csv_bytes(frame), inputs)
+
+    def add_text(self, path: str | Path, text: str, inputs: Iterable[str | Path] = ()) -> Path:
+        return self.add_bytes(path, (text if text.endswith("\n") else text + "\n").encode("utf-8"), inputs)
+
+    def add_figure(self, stem: str | Path, fig, data: pd.DataFrame, inputs: Iterable[str | Path] = (),
+                   formats: Iterable[str] = FIGURE_FORMATS) -> list[Path]:
+        """``stem``.png and ``stem``.svg, and the data behind the figure as ``stem``.csv."""
+        stem = str(stem)
+        out = [self.add_bytes(f"{stem}.{fmt}", figure_bytes(fig, fmt), inputs) for fmt in formats]
+        out.append(self.add_csv(f"{stem}.csv", data, inputs))
+        return out
+
+    # -- writing --------------------------------------------------------------------------------
+    def manifest(self) -> pd.DataFrame:
+        rows = [{"file": paths.shown(p), "notebook": f"notebooks/{self.notebook}", "inputs": inputs,
+                 "sha256": sha256_bytes(data)} for p, (data, inputs) in self._files.items()]
+        return pd.DataFrame(rows, columns=MANIFEST_COLUMNS).sort_values("file", ignore_index=True)
+
+    def finish(self) -> pd.DataFrame:
+        """Write every output, drop outputs no longer produced, write the manifest fragment."""
+        fragment = self.manifest_dir / f"{Path(self.notebook).stem}.csv"
+        before = set()
+        if fragment.exists():
+            before = set(pd.read_csv(fragment)["file"])
+        for path, (data, _) in self._files.items():
+            atomic_write_bytes(path, data)
+        manifest = self.manifest()
+        for stale in sorted(before - set(manifest["file"])):
+            paths.resolve(stale).unlink(missing_ok=True)
+        atomic_write_bytes(fragment, csv_bytes(manifest))
+        return manifest
