@@ -20,15 +20,24 @@ KERNEL      := kz-inclusive-education
 INSTALLED   := $(VENV)/.installed
 STAMPS      := .make
 RUN         := $(PY) -m analysis.notebook_runner
-SRC         := $(shell find src/analysis -name '*.py' -not -path '*/__pycache__/*') pyproject.toml
+SRC         := $(shell find src/analysis \( -name '*.py' -o -name '*.csv' \) -not -path '*/__pycache__/*') pyproject.toml
 RAW         := $(filter-out %/README.md,$(wildcard data/raw/*)) data/datapackage.json
 
 # The notebooks, in the order they run. A later notebook adds its stamp here and a line below
 # naming the stamps or files it reads.
-NOTEBOOKS := 00_clean_extracts
+NOTEBOOKS := 00_clean_extracts \
+             10_table1_preschools 11_table2_teacher_shortage \
+             20_figure1_special_organisations 21_figure2_inclusive_schools 22_figure3_tvet_students \
+             23_map_preschool_inclusion 24_dotplot_preschool_inclusion
 STEPS     := $(addprefix $(STAMPS)/,$(NOTEBOOKS))
+CLEANED   := $(STAMPS)/00_clean_extracts
 
 $(STAMPS)/00_clean_extracts: $(RAW)
+# Tables compare with the printed extracts, so they read data/raw too.
+$(STAMPS)/10_table1_preschools $(STAMPS)/11_table2_teacher_shortage: $(CLEANED) $(RAW)
+$(STAMPS)/20_figure1_special_organisations $(STAMPS)/21_figure2_inclusive_schools \
+$(STAMPS)/22_figure3_tvet_students $(STAMPS)/23_map_preschool_inclusion \
+$(STAMPS)/24_dotplot_preschool_inclusion: $(CLEANED)
 
 .PHONY: help reproduce test lab clean distclean venv lock rehash
 
