@@ -60,7 +60,7 @@ def test_stored_notebook_is_executed_and_clean(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_notebook_is_a_make_step(path):
-    makefile = (paths.PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    makefile = (paths.PROJECT_ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
     listed = re.search(r"^NOTEBOOKS\s*:=\s*(.*)$", makefile, re.M).group(1).split()
     assert path.stem in listed
 
