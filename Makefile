@@ -20,7 +20,10 @@ KERNEL      := kz-inclusive-education
 INSTALLED   := $(VENV)/.installed
 STAMPS      := .make
 RUN         := $(PY) -m analysis.notebook_runner
-SRC         := $(shell find src/analysis \( -name '*.py' -o -name '*.csv' \) -not -path '*/__pycache__/*') pyproject.toml
+# src/analysis: what every notebook uses, then each notebook's own modules (below).
+M           := src/analysis
+COMMON      := $(addprefix $(M)/,__init__.py paths.py errors.py rawio.py datapackage.py schemas.py load.py \
+               outputs.py notebook_runner.py i18n.py translations.csv plotstyle.py precision.py) pyproject.toml
 RAW         := $(filter-out %/README.md,$(wildcard data/raw/*)) data/datapackage.json
 
 # The notebooks, in the order they run. A later notebook adds its stamp here and a line below
@@ -30,14 +33,23 @@ NOTEBOOKS := 00_clean_extracts \
              20_figure1_special_organisations 21_figure2_inclusive_schools 22_figure3_tvet_students \
              23_map_preschool_inclusion 24_dotplot_preschool_inclusion
 STEPS     := $(addprefix $(STAMPS)/,$(NOTEBOOKS))
-CLEANED   := $(STAMPS)/00_clean_extracts
 
-$(STAMPS)/00_clean_extracts: $(RAW)
-# Tables compare with the printed extracts, so they read data/raw too.
-$(STAMPS)/10_table1_preschools $(STAMPS)/11_table2_teacher_shortage: $(CLEANED) $(RAW)
+# Each step depends on the files it reads, not on the step that wrote them: a step that re-runs
+# but writes identical bytes leaves its files untouched, and nothing after it runs again.
+P          := data/processed
+PROCESSED  := $(addprefix $(P)/,regions.csv preschool_inclusion_2023.csv teacher_shortage_2023.csv \
+              national_indicators.csv corrections_log.csv printed_totals_2023.csv)
+$(PROCESSED): $(STAMPS)/00_clean_extracts ;
+
+$(STAMPS)/00_clean_extracts: $(RAW) $(addprefix $(M)/,clean.py corrections.py regions.py)
+$(STAMPS)/10_table1_preschools: $(P)/regions.csv $(P)/preschool_inclusion_2023.csv $(P)/corrections_log.csv \
+    data/raw/table1_preschools_2023.csv data/datapackage.json $(M)/tables.py
+$(STAMPS)/11_table2_teacher_shortage: $(P)/regions.csv $(P)/teacher_shortage_2023.csv $(P)/corrections_log.csv \
+    data/raw/table2_teacher_shortage_2023.csv data/datapackage.json $(M)/tables.py
 $(STAMPS)/20_figure1_special_organisations $(STAMPS)/21_figure2_inclusive_schools \
-$(STAMPS)/22_figure3_tvet_students $(STAMPS)/23_map_preschool_inclusion \
-$(STAMPS)/24_dotplot_preschool_inclusion: $(CLEANED)
+$(STAMPS)/22_figure3_tvet_students: $(P)/national_indicators.csv $(P)/regions.csv $(M)/figures.py
+$(STAMPS)/23_map_preschool_inclusion: $(P)/preschool_inclusion_2023.csv $(P)/regions.csv $(M)/figures.py $(M)/tile_grid.csv
+$(STAMPS)/24_dotplot_preschool_inclusion: $(P)/preschool_inclusion_2023.csv $(P)/regions.csv $(M)/figures.py
 
 .PHONY: help reproduce test lab clean distclean venv lock rehash
 
@@ -85,6 +97,6 @@ $(INSTALLED): requirements.lock pyproject.toml
 	@touch $@
 	@echo "==> $(VENV) ready, kernel '$(KERNEL)' registered"
 
-$(STAMPS)/%: notebooks/%.ipynb $(SRC) $(INSTALLED)
+$(STAMPS)/%: notebooks/%.ipynb $(COMMON) $(INSTALLED)
 	$(RUN) $<
 	@mkdir -p $(STAMPS) && touch $@

@@ -29,7 +29,7 @@ def test_there_are_notebooks():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_name_is_nn_verb_object(path):
-    assert re.fullmatch(r"\d{2}_[a-z0-9]+(_[a-z0-9]+)+\.ipynb", path.name)
+    assert re.fullmatch(r"\d{2}_[a-z0-9]+(_[a-z0-9]+)*\.ipynb", path.name)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

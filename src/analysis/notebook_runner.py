@@ -52,6 +52,20 @@ def notebook_bytes(nb: nbformat.NotebookNode) -> bytes:
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
 
+def _ipc_kernel_manager(directory: Path):
+    """A kernel manager talking to the kernel over IPC sockets in ``directory`` (not TCP: nothing
+    listens on the network, and ipykernel does not warn about unencrypted TCP)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(directory / "kernel"))
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
 def run_notebook(notebook: str | Path, output: str | Path | None = None, parameters: dict | None = None,
                  progress: bool = True, failed_dir: str | Path = paths.FAILED_RUNS) -> Path:
     """Execute ``notebook`` and store the result at ``output`` (default: in place).
@@ -68,6 +82,7 @@ def run_notebook(notebook: str | Path, output: str | Path | None = None, paramet
             pm.execute_notebook(
                 str(notebook), str(executed), parameters=parameters or {}, kernel_name=paths.KERNEL_NAME,
                 cwd=str(notebook.parent), progress_bar=progress, request_save_on_cell_execute=False,
+                kernel_manager_class=_ipc_kernel_manager(Path(tmp)),
             )
         except BaseException:
             if executed.exists():
