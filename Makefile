@@ -67,7 +67,7 @@ test: $(INSTALLED) ## Run every test: unit, bad-input, data validation, nbval ov
 	$(PY) -m pytest tests notebooks --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 lab: $(INSTALLED) ## Open JupyterLab on the project kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=. --MappingKernelManager.default_kernel_name=$(KERNEL)
+	$(VENV)/bin/jupyter lab --notebook-dir=. --allow-root --MappingKernelManager.default_kernel_name=$(KERNEL)
 
 venv: $(INSTALLED) ## Create .venv from the lock and register the project kernel
 

@@ -226,3 +226,14 @@ def test_sha256_file(tmp_path):
     assert sha256_file(path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     binary = write(tmp_path, bytes(range(256)) * 3, "blob.bin")
     assert sha256_file(str(binary)) == hashlib.sha256(bytes(range(256)) * 3).hexdigest()
+
+
+def test_atomic_write_removes_temporaries_an_interrupted_write_left(tmp_path):
+    target = tmp_path / "out.csv"
+    stale = tmp_path / ".out.csv.abc123.tmp"
+    stale.write_bytes(b"half")
+    other = tmp_path / ".other.csv.abc123.tmp"
+    other.write_bytes(b"not ours")
+    atomic_write_bytes(target, b"whole\n")
+    assert target.read_bytes() == b"whole\n"
+    assert not stale.exists() and other.exists()

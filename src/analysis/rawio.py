@@ -109,9 +109,21 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n", float_format="%.15g").encode("utf-8")
 
 
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove temporary files an interrupted earlier write of ``path`` left beside it."""
+    if path.parent.is_dir():
+        for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+            stale.unlink(missing_ok=True)
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` atomically; return False (and touch nothing) if unchanged."""
     path = Path(path)
+    remove_stale_temporaries(path)
     if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
