@@ -24,14 +24,19 @@ RUN         := $(PY) -m analysis.notebook_runner
 M           := src/analysis
 COMMON      := $(addprefix $(M)/,__init__.py paths.py errors.py rawio.py datapackage.py schemas.py load.py \
                outputs.py notebook_runner.py i18n.py translations.csv plotstyle.py precision.py) pyproject.toml
-RAW         := $(filter-out %/README.md,$(wildcard data/raw/*)) data/datapackage.json
+# What the cleaning step reads (other raw files belong to later steps: claims, supplementary series).
+RAW         := $(wildcard data/raw/table*_*.csv data/raw/text_statistics_*.csv) data/raw/regions_reference.csv \
+               data/raw/region_aliases.csv data/raw/corrections.yml data/datapackage.json
 
 # The notebooks, in the order they run. A later notebook adds its stamp here and a line below
 # naming the stamps or files it reads.
 NOTEBOOKS := 00_clean_extracts \
              10_table1_preschools 11_table2_teacher_shortage \
              20_figure1_special_organisations 21_figure2_inclusive_schools 22_figure3_tvet_students \
-             23_map_preschool_inclusion 24_dotplot_preschool_inclusion
+             23_map_preschool_inclusion 24_dotplot_preschool_inclusion \
+             30_verify_claims \
+             40_regional_disparity 41_teacher_shortage 42_trends \
+             90_build_report
 STEPS     := $(addprefix $(STAMPS)/,$(NOTEBOOKS))
 
 # Each step depends on the files it reads, not on the step that wrote them: a step that re-runs
@@ -50,8 +55,20 @@ $(STAMPS)/20_figure1_special_organisations $(STAMPS)/21_figure2_inclusive_school
 $(STAMPS)/22_figure3_tvet_students: $(P)/national_indicators.csv $(P)/regions.csv $(M)/figures.py
 $(STAMPS)/23_map_preschool_inclusion: $(P)/preschool_inclusion_2023.csv $(P)/regions.csv $(M)/figures.py $(M)/tile_grid.csv
 $(STAMPS)/24_dotplot_preschool_inclusion: $(P)/preschool_inclusion_2023.csv $(P)/regions.csv $(M)/figures.py
+$(STAMPS)/30_verify_claims: data/raw/claims.yml data/raw/legal_acts.csv data/raw/article_number_tokens.csv \
+    $(P)/preschool_inclusion_2023.csv $(P)/teacher_shortage_2023.csv $(P)/printed_totals_2023.csv $(P)/regions.csv \
+    $(wildcard $(M)/claims/*.py)
+STATS := $(wildcard $(M)/stats/*.py)
+$(STAMPS)/40_regional_disparity: $(P)/preschool_inclusion_2023.csv $(P)/regions.csv $(STATS)
+$(STAMPS)/41_teacher_shortage: $(P)/teacher_shortage_2023.csv $(P)/preschool_inclusion_2023.csv $(P)/regions.csv $(STATS)
+$(STAMPS)/42_trends: $(P)/national_indicators.csv data/raw/supplementary/official_statements.csv data/datapackage.json $(STATS)
+# The report reads every other notebook and every result: it runs last.
+REPORTED := $(filter-out $(STAMPS)/90_build_report,$(STEPS))
+$(STAMPS)/90_build_report: $(M)/report.py $(P)/corrections_log.csv \
+    $(filter-out notebooks/90_build_report.ipynb,$(wildcard notebooks/*.ipynb)) \
+    $(wildcard results/tables/* results/figures/* results/claims/* results/stats/*) | $(REPORTED)
 
-.PHONY: help reproduce test lab clean distclean venv lock rehash
+.PHONY: help reproduce test lab clean distclean venv lock rehash bench
 
 help: ## Show this help (the default goal)
 	@echo "Usage: make <target>   (first use creates .venv from requirements.lock)"
@@ -82,6 +99,9 @@ lock: $(INSTALLED) ## Re-resolve requirements.in into requirements.lock and envi
 	$(UV) pip compile requirements.in --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
 		--generate-hashes --no-header -o requirements.lock
 	$(PY) -m analysis.environment
+
+bench: $(INSTALLED) ## Benchmark: environment, clean and no-op reproduce, floor, naive baseline, memory
+	$(PY) -m analysis.bench
 
 rehash: $(INSTALLED) ## Record new sha256 of raw files (only after a reviewed re-transcription)
 	$(PY) -m analysis.datapackage rehash

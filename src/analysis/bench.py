@@ -1,0 +1,173 @@
+"""Benchmark of the reproduction (``make bench``): one run, same machine, ratios reported.
+
+Measures, in this order:
+(a) creating the environment from the lock in a fresh folder (uv, its download cache as it is);
+(b) ``make reproduce`` from clean outputs (stamps removed), sequential, and (b2) with ``make -j2``;
+(c) the floor: the same notebooks reduced to their import lines, through the same runner;
+(d) the naive baseline: one ``papermill`` CLI call per notebook, in sequence;
+(e) a no-op ``make reproduce``;
+(f) the peak memory (max RSS) of each notebook's kernel.
+Times are wall-clock seconds of one run each: the machine is shared and noisy, so read the
+ratios, not the third decimal. Nothing here is a test; targets are printed beside the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell
+
+from analysis import paths
+
+MAKE_ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
+MAXRSS_CELL = "import resource\nprint('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+
+
+def timed(cmd: list[str], cwd: Path = paths.PROJECT_ROOT) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env=MAKE_ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def notebooks() -> list[Path]:
+    makefile = (paths.PROJECT_ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    names = re.search(r"^NOTEBOOKS\s*:=\s*(.*)$", makefile, re.M).group(1).split()
+    return [paths.NOTEBOOKS / f"{name}.ipynb" for name in names]
+
+
+def import_floor(nb_path: Path, out_dir: Path) -> Path:
+    """A copy of the notebook with only its parameters and import lines."""
+    nb = nbformat.read(nb_path, as_version=4)
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if "parameters" in cell.metadata.get("tags", []):
+            cells.append(cell)
+            continue
+        lines = [ln for ln in cell.source.splitlines() if re.match(r"\s*(import|from)\s+\S+", ln)]
+        if lines:
+            cells.append(new_code_cell("\n".join(lines)))
+    nb.cells = cells
+    path = out_dir / nb_path.name
+    nbformat.write(nb, path)
+    return path
+
+
+def with_maxrss(nb_path: Path, out_dir: Path) -> Path:
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells.append(new_code_cell(MAXRSS_CELL))
+    path = out_dir / nb_path.name
+    nbformat.write(nb, path)
+    return path
+
+
+def maxrss_mb(executed: Path) -> float:
+    nb = nbformat.read(executed, as_version=4)
+    text = "".join(o.get("text", "") for o in nb.cells[-1].get("outputs", []))
+    return int(re.search(r"MAXRSS_KB (\d+)", text).group(1)) / 1024
+
+
+def main() -> int:
+    python = sys.executable
+    venv_bin = Path(python).parent
+    nbs = notebooks()
+    lock = paths.PROJECT_ROOT / "requirements.lock"
+    uv_version = re.search(r"^uv==(\S+)", lock.read_text(encoding="utf-8"), re.M).group(1)
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        tmp = Path(tmp)
+        print(f"==> (a) environment from the lock in {tmp}/venv", flush=True)
+        base = shutil.which("python3.11") or "python3"
+        start = time.perf_counter()
+        subprocess.run([base, "-m", "venv", str(tmp / "venv")], check=True)
+        subprocess.run([str(tmp / "venv/bin/python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                        f"uv=={uv_version}"], check=True, stderr=subprocess.DEVNULL)
+        subprocess.run([str(tmp / "venv/bin/uv"), "pip", "sync", "-q", "--python", str(tmp / "venv/bin/python"),
+                        "--require-hashes", str(lock)], check=True)
+        results["a"] = time.perf_counter() - start
+
+        print("==> (b) make reproduce from clean outputs (sequential)", flush=True)
+        shutil.rmtree(paths.PROJECT_ROOT / ".make", ignore_errors=True)
+        results["b"] = timed(["make", "reproduce"])
+        print("==> (b2) make -j2 reproduce from clean outputs", flush=True)
+        shutil.rmtree(paths.PROJECT_ROOT / ".make", ignore_errors=True)
+        results["b2"] = timed(["make", "-j2", "reproduce"])
+
+        print("==> (c) floor: the notebooks reduced to their imports, same runner", flush=True)
+        floor_dir = tmp / "floor"
+        floor_dir.mkdir()
+        start = time.perf_counter()
+        for nb in nbs:
+            floor = import_floor(nb, floor_dir)
+            subprocess.run([python, "-m", "analysis.notebook_runner", str(floor), "--no-progress"], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        results["c"] = time.perf_counter() - start
+
+        print("==> (d) naive: one papermill CLI call per notebook, in sequence", flush=True)
+        naive_dir = tmp / "naive"
+        naive_dir.mkdir()
+        start = time.perf_counter()
+        for nb in nbs:
+            subprocess.run([str(venv_bin / "papermill"), str(nb), str(naive_dir / nb.name), "-k", paths.KERNEL_NAME,
+                            "--cwd", str(paths.NOTEBOOKS)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        results["d"] = time.perf_counter() - start
+
+        print("==> (e) no-op make reproduce", flush=True)
+        results["e"] = timed(["make", "reproduce"])
+
+        print("==> (f) peak memory of each notebook's kernel", flush=True)
+        rss_dir = tmp / "rss"
+        rss_dir.mkdir()
+        memory = {}
+        for nb in nbs:
+            source = with_maxrss(nb, rss_dir)
+            out = rss_dir / f"out-{nb.name}"
+            subprocess.run([python, "-m", "analysis.notebook_runner", str(source), "-o", str(out), "--no-progress"],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            memory[nb.stem] = maxrss_mb(out)
+
+    subprocess.run(["git", "status", "--porcelain"], cwd=paths.PROJECT_ROOT, check=True)
+    rows = [
+        ("(a) environment from the lock", results["a"], "", ""),
+        ("(b) make reproduce, clean outputs, sequential", results["b"], "", ""),
+        ("(b2) make -j2 reproduce, clean outputs", results["b2"], "", ""),
+        ("(c) floor: imports only, same runner", results["c"], "", ""),
+        ("(d) naive: papermill CLI per notebook", results["d"], "", ""),
+        ("(e) no-op make reproduce", results["e"], "<= 1 s", "ok" if results["e"] <= 1 else "missed"),
+    ]
+    ratios = [
+        ("(b)/(c) sequential run over its floor", results["b"] / results["c"], "<= 1.25"),
+        ("(d)/(b) naive over make reproduce (sequential)", results["d"] / results["b"], ">= 2"),
+        ("(d)/(b2) naive over make -j2 reproduce", results["d"] / results["b2"], ">= 2"),
+        ("(a)+(b2) fresh environment to all outputs, seconds", results["a"] + results["b2"], "<= 60"),
+    ]
+    print(f"\nMachine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"{len(nbs)} notebooks\n")
+    print(f"{'measure':<52} {'seconds':>8}  target")
+    for name, seconds, target, verdict in rows:
+        print(f"{name:<52} {seconds:8.2f}  {target} {verdict}")
+    print(f"\n{'ratio':<52} {'value':>8}  target")
+    for name, value, target in ratios:
+        limit = float(target.split()[-1])
+        ok = value <= limit if target.startswith("<=") else value >= limit
+        print(f"{name:<52} {value:8.2f}  {target} {'ok' if ok else 'missed'}")
+    print(f"\n{'(f) peak kernel memory, MB':<52} {'MB':>8}  target <= 400")
+    for name, mb in memory.items():
+        print(f"{name:<52} {mb:8.0f}  {'ok' if mb <= 400 else 'missed'}")
+    print(json.dumps({"seconds": results, "memory_mb": memory}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Reading and validating the claims registry, the reference table of legal acts and the
+token list, and building the check context from the processed data.
+
+``data/raw/claims.yml`` holds: ``article`` (citation, DOI), ``year``, ``sections`` (ids in
+reading order) and ``claims``. A claim is a mapping with
+
+- ``id``, ``section``, ``paragraph`` (number within the section, or a label such as
+  ``"Table 2, row Алматы"``), optional ``cited`` (the source the sentence cites, ``[14]``) and
+  ``page`` (the page of that source the article gives);
+- ``lang`` and ``quote`` (the original-language text), optional ``statement_en``;
+- ``reported``: the printed values, as printed (their decimals are the printed precision);
+- ``check``: ``{name: <one of analysis.claims.checks.CHECKS>, args: {...}}``;
+- optional ``ambiguity`` (why the statement can be read more than one way), ``stat_ids``
+  (rows of ``national_indicators.csv`` it prints), ``errata`` (``en`` and ``kk`` templates used
+  when the claim is inconsistent; ``{placeholders}`` are filled from the check's values).
+
+Validation is strict: an unknown key, section, check name or argument, a reference of an
+unknown kind, an index out of range or a reference to an unknown claim stops with a message
+naming the claim.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analysis import paths
+from analysis.claims.checks import CHECKS
+from analysis.claims.model import REF_KINDS, TABLES, Claim, Context, parse_printed
+from analysis.claims.tokens import TOKEN_COLUMNS
+from analysis.load import load_processed
+
+CLAIMS_FILE = "claims.yml"
+LEGAL_ACTS_FILE = "legal_acts.csv"
+TOKENS_FILE = "article_number_tokens.csv"
+LEGAL_COLUMNS = [
+    "act_id", "title_en", "title_ru", "kind", "adopted_by", "adoption_date", "adoption_instrument",
+    "period", "kz_signature_date", "kz_action", "kz_action_date", "kz_instrument", "key_provision",
+    "target_indicator", "target_value", "source", "source_url", "confidence", "notes",
+]
+CLAIM_KEYS = {"id", "section", "paragraph", "cited", "page", "lang", "quote", "statement_en", "reported", "check",
+              "ambiguity", "stat_ids", "errata"}
+REQUIRED_KEYS = {"id", "section", "paragraph", "quote", "reported", "check"}
+ID_PATTERN = re.compile(r"^[A-Z][A-Za-z0-9-]*$")
+#: Arguments that hold references to numbers (validated as such).
+REF_ARGS = {"numerator", "denominator", "share", "total", "n", "table_value", "text", "original", "restated",
+            "value", "bound", "part", "whole", "start", "end", "first", "second"}
+REF_LIST_ARGS = {"parts", "shares"}
+
+
+class RegistryError(ValueError):
+    """The claims registry is malformed (the message names the claim)."""
+
+
+def _check_ref(ref, claim_id: str, n_reported: int, ids: set[str], where: str) -> None:
+    if not isinstance(ref, dict) or len(set(ref) & set(REF_KINDS)) != 1:
+        raise RegistryError(f"claim {claim_id}: {where} must be one reference of kind {REF_KINDS}, got {ref!r}")
+    if "reported" in ref and not 0 <= int(ref["reported"]) < n_reported:
+        raise RegistryError(f"claim {claim_id}: {where} refers to reported value {ref['reported']}, out of range")
+    if "claim" in ref and ref["claim"] not in ids:
+        raise RegistryError(f"claim {claim_id}: {where} refers to unknown claim {ref['claim']!r}")
+    if "table" in ref:
+        if ref["table"] not in TABLES or not {"region", "column"} <= set(ref):
+            raise RegistryError(f"claim {claim_id}: {where} must name a known table, a region and a column")
+    if "literal" in ref:
+        parse_printed(ref["literal"])
+    if "sum" in ref:
+        for i, part in enumerate(ref["sum"]):
+            _check_ref(part, claim_id, n_reported, ids, f"{where}.sum[{i}]")
+
+
+def _page(cid: str, page) -> int | None:
+    if page is None:
+        return None
+    if isinstance(page, bool) or not isinstance(page, int) or page <= 0:
+        raise RegistryError(f"claim {cid}: page must be a positive whole number")
+    return page
+
+
+def validate_claim(raw: dict, ids: set[str], sections: set[str]) -> Claim:
+    cid = raw.get("id", "?")
+    unknown = set(raw) - CLAIM_KEYS
+    if unknown:
+        raise RegistryError(f"claim {cid}: unknown keys {sorted(unknown)}")
+    missing = REQUIRED_KEYS - set(raw)
+    if missing:
+        raise RegistryError(f"claim {cid}: missing keys {sorted(missing)}")
+    if not ID_PATTERN.match(str(cid)):
+        raise RegistryError(f"claim {cid}: id must match {ID_PATTERN.pattern}")
+    if raw["section"] not in sections:
+        raise RegistryError(f"claim {cid}: unknown section {raw['section']!r}")
+    reported = raw["reported"]
+    if not isinstance(reported, list) or not reported or not all(isinstance(v, str) for v in reported):
+        raise RegistryError(f"claim {cid}: 'reported' must be a non-empty list of strings (as printed)")
+    spec = raw["check"]
+    if not isinstance(spec, dict) or set(spec) - {"name", "args"} or "name" not in spec:
+        raise RegistryError(f"claim {cid}: 'check' must be {{name: ..., args: {{...}}}}")
+    name, args = spec["name"], spec.get("args") or {}
+    if name not in CHECKS:
+        raise RegistryError(f"claim {cid}: unknown check {name!r}; known: {sorted(CHECKS)}")
+    try:
+        inspect.signature(CHECKS[name]).bind(None, None, **args)
+    except TypeError as err:
+        raise RegistryError(f"claim {cid}: arguments of {name}: {err}") from None
+    for key, arg in args.items():
+        if key in REF_ARGS and isinstance(arg, dict):
+            _check_ref(arg, cid, len(reported), ids, key)
+        if key in REF_LIST_ARGS:
+            for i, ref in enumerate(arg):
+                _check_ref(ref, cid, len(reported), ids, f"{key}[{i}]")
+    errata = raw.get("errata") or {}
+    if errata and set(errata) != {"en", "kk"}:
+        raise RegistryError(f"claim {cid}: errata needs exactly the languages en and kk")
+    return Claim(
+        id=cid, section=raw["section"], paragraph=raw["paragraph"], quote=str(raw["quote"]).strip(),
+        reported=tuple(reported), check=name, args=dict(args), lang=raw.get("lang", "kk"),
+        cited=raw.get("cited", "") or "", page=_page(cid, raw.get("page")), statement_en=raw.get("statement_en", "") or "",
+        ambiguity=" ".join(str(raw.get("ambiguity", "") or "").split()),
+        stat_ids=tuple(raw.get("stat_ids") or ()), errata=dict(errata),
+    )
+
+
+def parse_registry(data: dict) -> tuple[dict, dict[str, Claim]]:
+    """(header, claims by id in registry order) from the parsed YAML."""
+    if not isinstance(data, dict) or "claims" not in data or "sections" not in data:
+        raise RegistryError("the registry needs 'sections' and 'claims'")
+    sections = [s["id"] for s in data["sections"]]
+    raw_claims = data["claims"]
+    ids = [c.get("id") for c in raw_claims]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise RegistryError(f"claim ids used twice: {duplicated}")
+    claims = {c["id"]: validate_claim(c, set(ids), set(sections)) for c in raw_claims}
+    header = {k: v for k, v in data.items() if k != "claims"}
+    return header, claims
+
+
+def load_registry(raw_dir: str | Path = paths.RAW) -> tuple[dict, dict[str, Claim]]:
+    path = paths.resolve(raw_dir) / CLAIMS_FILE
+    try:
+        return parse_registry(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except RegistryError as err:
+        raise RegistryError(f"{paths.shown(path)}: {err}") from None
+
+
+def load_legal_acts(raw_dir: str | Path = paths.RAW) -> pd.DataFrame:
+    path = paths.resolve(raw_dir) / LEGAL_ACTS_FILE
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(frame.columns) != LEGAL_COLUMNS:
+        raise RegistryError(f"{paths.shown(path)}: columns must be {LEGAL_COLUMNS}")
+    return frame
+
+
+def load_tokens(raw_dir: str | Path = paths.RAW) -> pd.DataFrame:
+    path = paths.resolve(raw_dir) / TOKENS_FILE
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(frame.columns) != TOKEN_COLUMNS:
+        raise RegistryError(f"{paths.shown(path)}: columns must be {TOKEN_COLUMNS}")
+    return frame
+
+
+def load_context(claims: dict[str, Claim], processed_dir: str | Path = paths.PROCESSED,
+                 raw_dir: str | Path = paths.RAW, year: int = 2023) -> Context:
+    """Processed region tables, printed totals and regions, and the legal acts."""
+    tables = {name: load_processed(spec["file"].format(year=year), processed_dir) for name, spec in TABLES.items()}
+    return Context(
+        tables=tables,
+        printed_totals=load_processed(f"printed_totals_{year}.csv", processed_dir),
+        regions=load_processed("regions.csv", processed_dir),
+        legal_acts=load_legal_acts(raw_dir),
+        claims=claims,
+        year=year,
+    )
+
+
+def input_files(processed_dir: str | Path = paths.PROCESSED, raw_dir: str | Path = paths.RAW,
+                year: int = 2023) -> list[Path]:
+    """Every file the verification reads (for the output manifest)."""
+    processed = paths.resolve(processed_dir)
+    raw = paths.resolve(raw_dir)
+    names = [spec["file"].format(year=year) for spec in TABLES.values()] + [f"printed_totals_{year}.csv", "regions.csv"]
+    return [raw / CLAIMS_FILE, raw / LEGAL_ACTS_FILE, raw / TOKENS_FILE] + [processed / n for n in names]
