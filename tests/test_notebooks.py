@@ -102,3 +102,16 @@ def test_failed_run_leaves_the_stored_notebook_unchanged(tmp_path):
         run_notebook(source, stored, progress=False, failed_dir=failed)
     assert stored.read_bytes() == b"previous good run"
     assert (failed / source.name).exists()
+
+
+def test_split_stream_outputs_are_merged():
+    from nbformat.v4 import new_output
+
+    from analysis.notebook_runner import coalesce_streams
+
+    outputs = [new_output("stream", name="stdout", text="caption"), new_output("stream", name="stdout", text="\n"),
+               new_output("display_data", data={"text/plain": "fig"}), new_output("stream", name="stdout", text="next\n"),
+               new_output("stream", name="stderr", text="warn\n")]
+    merged = coalesce_streams(outputs)
+    assert [o["output_type"] for o in merged] == ["stream", "display_data", "stream", "stream"]
+    assert merged[0]["text"] == "caption\n" and merged[3]["name"] == "stderr"
