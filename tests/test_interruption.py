@@ -1,5 +1,6 @@
 """Interrupting ``make reproduce`` (SIGKILL to the whole process group, at several points) never
-leaves an output half-written, and the next run completes with ``git status`` empty.
+leaves an output half-written, and the next run, with the network cut, completes with
+``git status`` empty.
 
 Works on a copy of the working tree (tracked and untracked, not ignored files; its own git repository), using this project's .venv with the
 copy's ``src`` first on ``PYTHONPATH``, so that every path resolves inside the copy.
@@ -44,9 +45,15 @@ def repo(tmp_path_factory):
     return copy
 
 
-def make(repo: Path, *args: str) -> subprocess.Popen:
+def can_cut_network() -> bool:
+    return shutil.which("unshare") is not None and subprocess.run(
+        ["unshare", "-n", "true"], capture_output=True).returncode == 0
+
+
+def make(repo: Path, *args: str, offline: bool = False) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(repo / "src")}
-    return subprocess.Popen(["make", f"VENV={VENV}", *args], cwd=repo, env=env, start_new_session=True,
+    prefix = ["unshare", "-n"] if offline else []
+    return subprocess.Popen([*prefix, "make", f"VENV={VENV}", *args], cwd=repo, env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -63,7 +70,19 @@ def test_killed_runs_leave_no_half_written_output_and_the_next_run_completes(rep
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         assert changed_tracked_files(repo) == [], f"killed after {seconds} s, an output differs from its committed bytes"
-    done = make(repo, "-j2", "reproduce")
+    # The run that completes the work is also the offline test: no network at all (where the
+    # machine lets us cut it; CI's .ci/run also runs the whole analysis offline from clean outputs).
+    done = make(repo, "-j2", "reproduce", offline=can_cut_network())
     assert done.wait(timeout=900) == 0
     assert git(repo, "status", "--porcelain") == ""
     assert not list(repo.rglob(".*.tmp")), "temporary files of interrupted writes remain"
+
+
+def test_the_network_can_be_cut_here():
+    """Says plainly when the offline run above could not cut the network (no unshare or no rights)."""
+    if not can_cut_network():
+        pytest.skip("unshare -n is not available: the completing run above was not offline")
+    result = subprocess.run(["unshare", "-n", sys.executable, "-c",
+                             "import socket; socket.create_connection(('pypi.org', 443), timeout=3)"],
+                            capture_output=True, text=True)
+    assert result.returncode != 0, "the network namespace still reaches the internet"

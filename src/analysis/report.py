@@ -116,7 +116,10 @@ def claims_section(results: Path) -> str:
 def statistics_section(results: Path) -> str:
     parts = []
     for summary in sorted((results / "stats").glob("*summary_en.md")):
-        parts.append(f'<div class="summary">{mistune.html(summary.read_text(encoding="utf-8"))}</div>')
+        body = mistune.html(summary.read_text(encoding="utf-8"))
+        for level in (2, 1):  # the summaries' headings sit under this page's h2
+            body = body.replace(f"<h{level}", f"<h{level + 2}").replace(f"</h{level}>", f"</h{level + 2}>")
+        parts.append(f'<div class="summary">{body}</div>')
         parts.append(f'<p class="note">Source: <a href="stats/{summary.name}">{_esc(summary.name)}</a></p>')
     for png in sorted((results / "stats").glob("*_en.png")):
         parts.append(f"<figure>{_img(png, png.stem)}<figcaption>{_esc(png.stem)}</figcaption></figure>")
