@@ -57,7 +57,7 @@ def test_every_section_is_declared_and_has_a_label():
 
 def test_registry_covers_every_transcribed_text_statistic_with_the_same_printed_value():
     indicators = load_processed("national_indicators.csv")
-    printed = dict(zip(indicators["stat_id"], indicators["value_as_printed"]))
+    printed = dict(zip(indicators["stat_id"], indicators["value_as_printed"], strict=True))
     linked = {}
     for claim in CLAIMS.values():
         for stat in claim.stat_ids:

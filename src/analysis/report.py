@@ -18,7 +18,6 @@ import mistune
 import nbformat
 import pandas as pd
 
-from analysis import paths
 
 #: Matches an attribute that would make a browser fetch something remote.
 REMOTE = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I)

@@ -223,7 +223,7 @@ def extremes(claim: Claim, ctx: Context, table: str, column: str, direction: str
     """Regions named as the largest (or smallest) against the full table: no region left out may
     be more extreme than a named one (ties allowed); ``ordered``: named in ranking order."""
     frame = ctx.table(table)
-    values = {r: parse_printed(v) for r, v in zip(frame["region_iso"], frame[column].astype(str))}
+    values = {r: parse_printed(v) for r, v in zip(frame["region_iso"], frame[column].astype(str), strict=True)}
     unknown = [r for r in regions if r not in values]
     if unknown:
         raise KeyError(f"claim {claim.id}: regions {unknown} are not in {table}")
@@ -239,7 +239,7 @@ def extremes(claim: Claim, ctx: Context, table: str, column: str, direction: str
         missed = [key for key, v in values.items() if key not in regions and v < max(named)]
     order_ok = True
     if ordered:
-        pairs = list(zip(named, named[1:]))
+        pairs = list(zip(named, named[1:], strict=False))
         order_ok = all(a >= b for a, b in pairs) if direction == "largest" else all(a <= b for a, b in pairs)
     k = len(regions)
     expected = [key for key, _, _ in ranking[:k]]

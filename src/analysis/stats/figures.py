@@ -162,7 +162,7 @@ def shortage_funnel_figure(sres, regions: pd.DataFrame, lang: str, year: int):
         curve = f["curve"]
         units = f["units"]
         mult = 100 if "100_sen" in ratio else 1
-        x_of = (lambda e: e * mult)
+        x_of = (lambda e, mult=mult: e * mult)
         for tag, ls, key in (("95", "--", "stats_limit_poisson_95"), ("998", "-", "stats_limit_poisson_998")):
             ax.plot(x_of(curve["exposure"]), curve[f"exact_low_{tag}"], ls=ls, color=LIMIT_COLOUR, lw=0.9, label=t(key, lang))
             ax.plot(x_of(curve["exposure"]), curve[f"exact_high_{tag}"], ls=ls, color=LIMIT_COLOUR, lw=0.9)

@@ -236,7 +236,7 @@ def teacher_shortage(res, regions: pd.DataFrame, year: int, inputs: list[str]) -
         f"{fmt_pct(power.loc[f'power_rho_0.5_alpha_{alpha:g}_simulated', 'estimate'], 0)}), at alpha = {alpha:g}. "
         f"The smallest correlation detected with 80% power is {fmt(detect, 2)} ({fmt(detect_holm, 2)} at Holm's first "
         f"threshold alpha/{k}). A non-significant association here is not evidence of no association.",
-        f"- **Shared terms.** Ratios that share a denominator, or where one ratio's numerator is the other's "
+        "- **Shared terms.** Ratios that share a denominator, or where one ratio's numerator is the other's "
         "denominator, are correlated by construction (Pearson's spurious correlation of ratios); see the cautions above.",
         "- **Ecological fallacy.** These are correlations between regional aggregates. They say nothing about whether a "
         "preschool, a teacher or a child with SEN in any region experiences the same relation.",
