@@ -262,7 +262,7 @@ def clean_extracts(year: int = 2023, raw_dir: str | Path = paths.RAW,
     used = set(outputs["corrections_log.csv"]["correction_id"])
     year_resources = set(raw_resource_names(year))
     unused = [c.id for c in corrections if c.status == "applied" and c.resource in year_resources and c.id not in used]
-    if unused:  # cannot happen: apply_corrections raises first; kept as a guard for new actions
+    if unused:  # e.g. a correction of the region reference, which this step reads without corrections
         raise RawDataError(raw_dir / "corrections.yml", f"corrections not applied: {unused}")
     for name in ("corrections_log.csv", f"printed_totals_{year}.csv"):
         validate(outputs[name], processed_resource(package, base_name(Path(name).stem.replace("_", "-"))),
