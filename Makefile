@@ -74,11 +74,29 @@ help: ## Show this help (the default goal)
 	@echo "Usage: make <target>   (first use creates .venv from requirements.lock)"
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
 
-reproduce: results/manifest.csv ## Run the whole analysis: every notebook in order, in place (skips unchanged steps)
+# make reproduce runs in three layers: the cleaning step; then every stale notebook that reads only
+# its outputs, all in one process, $(JOBS) at a time (analysis.batch_runner); then the report.
+# Make decides what is stale in each layer, after the layer before it has run.
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+FIRST      := $(STAMPS)/00_clean_extracts
+LAST       := $(STAMPS)/90_build_report
+MIDDLE     := $(filter-out $(FIRST) $(LAST),$(STEPS))
+QUEUE_FILE := $(STAMPS)/queue
+
+reproduce: $(INSTALLED) ## Run the whole analysis: every notebook in order, in place (skips unchanged steps)
+	@$(MAKE) --no-print-directory $(FIRST)
+	@mkdir -p $(STAMPS) && rm -f $(QUEUE_FILE) && touch $(QUEUE_FILE)
+	@$(MAKE) --no-print-directory QUEUE=$(QUEUE_FILE) $(MIDDLE)
+	@if [ -s $(QUEUE_FILE) ]; then \
+		echo "==> running $$(wc -l < $(QUEUE_FILE)) notebook(s) in one process, $(JOBS) at a time"; \
+		$(PY) -m analysis.batch_runner --jobs $(JOBS) --stamps $(STAMPS) $$(cat $(QUEUE_FILE)); fi
+	@$(MAKE) --no-print-directory $(STAMPS)/manifest
 	@echo "==> reproduce: all $(words $(NOTEBOOKS)) notebook(s) up to date"
 
-results/manifest.csv: $(STEPS)
+# results/manifest.csv is rewritten only when it changes, so a stamp records that it is current.
+$(STAMPS)/manifest: $(STEPS)
 	$(PY) -m analysis.manifest
+	@touch $@
 
 test: $(INSTALLED) ## Run every test: unit, bad-input, data validation, nbval over notebooks/
 	$(PY) -m pytest -n 2 --dist loadfile tests notebooks --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
@@ -118,5 +136,9 @@ $(INSTALLED): requirements.lock pyproject.toml
 	@echo "==> $(VENV) ready, kernel '$(KERNEL)' registered"
 
 $(STAMPS)/%: notebooks/%.ipynb $(COMMON) $(INSTALLED)
+ifdef QUEUE
+	@echo $< >> $(QUEUE)
+else
 	$(RUN) $<
 	@mkdir -p $(STAMPS) && touch $@
+endif

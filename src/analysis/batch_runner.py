@@ -1,0 +1,68 @@
+"""Run several notebooks in one process, ``--jobs`` at a time, each in place.
+
+``python -m analysis.batch_runner --jobs 2 --stamps .make notebooks/10_x.ipynb notebooks/11_y.ipynb``
+
+``make reproduce`` uses this for the notebooks between the cleaning step and the report, which
+depend only on the cleaning step's outputs: make decides which of them are stale, and this
+process runs them, paying Python's and papermill's start-up once instead of once per notebook
+and keeping ``--jobs`` kernels busy. Each notebook is run by
+:func:`analysis.notebook_runner.run_notebook` (atomic, deterministic); a notebook's make stamp
+is touched only after it succeeded, so an interrupted or failed batch is resumed by the next
+``make reproduce``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from analysis import paths
+from analysis.notebook_runner import run_notebook
+
+
+def _run_one(notebook: str) -> tuple[str, float, str | None]:
+    start = time.perf_counter()
+    print(f"==> running {paths.shown(paths.resolve(notebook))}", flush=True)
+    try:
+        run_notebook(notebook, progress=False)
+    except Exception as err:  # reported by the parent; the other notebooks go on
+        return notebook, time.perf_counter() - start, f"{type(err).__name__}: {str(err)[-2000:]}"
+    return notebook, time.perf_counter() - start, None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="+")
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks run at the same time")
+    parser.add_argument("--stamps", help="make's stamp folder: touch <stamps>/<notebook stem> after each success")
+    args = parser.parse_args(argv)
+    import papermill  # noqa: F401  imported once here, before the workers are forked
+
+    failures = []
+    jobs = max(1, min(args.jobs, len(args.notebooks)))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_run_one, nb) for nb in args.notebooks]
+        for future in as_completed(futures):
+            notebook, seconds, error = future.result()
+            if error:
+                failures.append(notebook)
+                print(f"==> FAILED: {paths.shown(paths.resolve(notebook))} after {seconds:.1f} s\n{error}", flush=True)
+                continue
+            if args.stamps:
+                stamp = paths.resolve(args.stamps) / Path(notebook).stem
+                stamp.parent.mkdir(parents=True, exist_ok=True)
+                stamp.touch()
+            print(f"==> done: {paths.shown(paths.resolve(notebook))} ({seconds:.1f} s)", flush=True)
+    if failures:
+        print(f"==> {len(failures)} notebook(s) failed; stored notebooks left as they were; "
+              f"partial runs in {paths.shown(paths.FAILED_RUNS)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

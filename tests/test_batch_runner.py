@@ -1,0 +1,30 @@
+"""The batch runner: several notebooks in one process, in parallel; stamps only for successes."""
+
+from __future__ import annotations
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from analysis import batch_runner, paths
+
+
+def tiny(path, source):
+    nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"tags": ["parameters"]}), new_code_cell(source)])
+    nb.metadata["kernelspec"] = {"name": paths.KERNEL_NAME, "display_name": paths.KERNEL_DISPLAY_NAME, "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_runs_in_place_in_parallel_and_stamps_only_successes(tmp_path, capsys):
+    good = [tiny(tmp_path / f"1{i}_good_one.ipynb", f"print({i} * 7)") for i in range(3)]
+    bad = tiny(tmp_path / "19_bad_one.ipynb", "raise ValueError('on purpose')")
+    before_bad = bad.read_bytes()
+    stamps = tmp_path / "stamps"
+    code = batch_runner.main(["--jobs", "2", "--stamps", str(stamps), *map(str, [*good, bad])])
+    assert code == 1
+    assert sorted(p.name for p in stamps.iterdir()) == sorted(p.stem for p in good)
+    for i, path in enumerate(good):
+        outputs = [o for c in nbformat.read(path, as_version=4).cells for o in c.get("outputs", [])]
+        assert any(o.get("text") == f"{i * 7}\n" for o in outputs)
+    assert bad.read_bytes() == before_bad, "a failed notebook is not replaced"
+    assert "FAILED" in capsys.readouterr().out
