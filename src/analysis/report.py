@@ -139,15 +139,29 @@ def strip_remote(text: str) -> str:
     return re.sub(r"""(href|src)\s*=\s*(["'])(?:https?:)?//[^"']*\2""", r"\1=\2#\2", text, flags=re.I)
 
 
-def render_notebook(path: Path) -> str:
-    """A notebook as HTML with its stored outputs, no scripts, nothing remote."""
+#: The stylesheet every rendered notebook links, written once beside them.
+NOTEBOOK_CSS = "notebook.css"
+
+
+def render_notebook(path: Path) -> tuple[str, str]:
+    """A notebook as HTML with its stored outputs, no scripts, nothing remote.
+
+    Returns the page and the stylesheet of its head: the template's styles are the same for every
+    notebook, so the page links ``notebook.css`` instead of carrying them (styles inside the
+    outputs, such as those of styled tables, stay where they are).
+    """
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")
     exporter.log.setLevel("ERROR")  # not the accessibility notes on the figures' alt text
     exporter.exclude_input_prompt = False
-    body, _ = exporter.from_notebook_node(nbformat.read(path, as_version=4))
-    return strip_remote(body)
+    page, _ = exporter.from_notebook_node(nbformat.read(path, as_version=4))
+    page = strip_remote(page)
+    head, end, rest = page.partition("</head>")
+    styles = re.findall(r"<style\b[^>]*>.*?</style>", head, flags=re.S | re.I)
+    css = "\n".join(re.sub(r"^<style\b[^>]*>|</style>$", "", block, flags=re.I).strip() for block in styles)
+    head = re.sub(r"<style\b[^>]*>.*?</style>\s*", "", head, flags=re.S | re.I)
+    return f'{head}<link rel="stylesheet" href="{NOTEBOOK_CSS}">\n{end}{rest}', css + "\n"
 
 
 def build_index(results: Path, processed: Path, notebooks: list[Path]) -> str:
