@@ -28,8 +28,9 @@ from analysis.precision import consistent_at_precision, share_pct
 from analysis.outputs import OutputWriter
 from analysis.rawio import read_csv_text, sha256_file
 from analysis.regions import NATIONAL, alias_table, harmonise
-from analysis.datapackage import field_names, load_package, resource
-from analysis.schemas import base_name, validate
+from analysis.datapackage import (field_names, load_package, processed_resource, processed_resource_for_file,
+                                  resource)
+from analysis.schemas import validate
 
 #: Raw resource -> processed resource base name and output file stem, for the region tables.
 REGION_TABLES = {
@@ -67,13 +68,6 @@ class CleanedExtracts:
 
 def raw_resource_names(year: int) -> list[str]:
     return [f"{name}-{year}" for name in REGION_TABLES] + [f"text-statistics-{year}", "regions-reference", "region-aliases"]
-
-
-def processed_resource(package: dict, base: str) -> dict:
-    for res in package["resources"]:
-        if res["path"].startswith("processed/") and base_name(res["name"]) == base:
-            return res
-    raise KeyError(f"data package has no processed resource '{base}'")
 
 
 def verify_raw_hashes(package: dict, raw_dir: Path, year: int, package_path: Path) -> pd.DataFrame:
@@ -265,8 +259,7 @@ def clean_extracts(year: int = 2023, raw_dir: str | Path = paths.RAW,
     if unused:  # e.g. a correction of the region reference, which this step reads without corrections
         raise RawDataError(raw_dir / "corrections.yml", f"corrections not applied: {unused}")
     for name in ("corrections_log.csv", f"printed_totals_{year}.csv"):
-        validate(outputs[name], processed_resource(package, base_name(Path(name).stem.replace("_", "-"))),
-                 f"processed output {name}")
+        validate(outputs[name], processed_resource_for_file(package, name), f"processed output {name}")
     inputs = [*hashes["file"], paths.shown(raw_dir / "corrections.yml"), paths.shown(package_path)]
     return CleanedExtracts(year=year, raw_files=hashes, outputs=outputs, inputs=inputs)
 

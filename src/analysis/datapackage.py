@@ -35,6 +35,26 @@ def field_names(res: dict) -> list[str]:
     return [f["name"] for f in res["schema"]["fields"]]
 
 
+def base_name(name: str) -> str:
+    """Resource name without its year suffix ('teacher-shortage-2023' -> 'teacher-shortage')."""
+    head, _, tail = name.rpartition("-")
+    return head if tail.isdigit() else name
+
+
+def processed_resource(package: dict, base: str) -> dict:
+    """The processed resource whose name, without its year, is ``base`` (one schema serves every
+    year: 'teacher-shortage' finds 'teacher-shortage-2023')."""
+    for res in package["resources"]:
+        if res["path"].startswith("processed/") and base_name(res["name"]) == base:
+            return res
+    raise KeyError(f"data package has no processed resource '{base}'")
+
+
+def processed_resource_for_file(package: dict, filename: str) -> dict:
+    """The processed resource describing ``filename`` of any year ('teacher_shortage_2024.csv')."""
+    return processed_resource(package, base_name(Path(filename).stem.replace("_", "-")))
+
+
 def raw_resources(package: dict) -> list[dict]:
     return [res for res in package["resources"] if res["path"].startswith("raw/")]
 

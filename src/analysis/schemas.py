@@ -17,6 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from analysis.datapackage import base_name
 from analysis.errors import RawDataError
 from analysis.precision import consistent_at_precision, share_pct
 
@@ -82,12 +83,6 @@ ROW_CHECKS: dict[str, list[tuple[pa.Check, str]]] = {
                   error="state + private does not equal the total"), "shortage_total"),
     ],
 }
-
-
-def base_name(name: str) -> str:
-    """Resource name without its year suffix ('teacher-shortage-2023' -> 'teacher-shortage')."""
-    head, _, tail = name.rpartition("-")
-    return head if tail.isdigit() else name
 
 
 @cache
