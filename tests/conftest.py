@@ -42,6 +42,24 @@ class DataCopy:
 
 
 @pytest.fixture
+def tiny_notebook() -> Callable[[Path, str], Path]:
+    """Writes a two-cell notebook on the project kernel: a parameters cell (``x = 1``), then
+    ``source``."""
+
+    def write(path: Path, source: str) -> Path:
+        import nbformat
+        from nbformat.v4 import new_code_cell, new_notebook
+
+        nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"tags": ["parameters"]}), new_code_cell(source)])
+        nb.metadata["kernelspec"] = {"name": paths.KERNEL_NAME, "display_name": paths.KERNEL_DISPLAY_NAME,
+                                     "language": "python"}
+        nbformat.write(nb, path)
+        return path
+
+    return write
+
+
+@pytest.fixture
 def data_copy(tmp_path: Path) -> DataCopy:
     root = tmp_path / "data"
     shutil.copytree(paths.DATA, root)

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_notebook
 
-from analysis import batch_runner, paths
-
-
-def tiny(path, source):
-    nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"tags": ["parameters"]}), new_code_cell(source)])
-    nb.metadata["kernelspec"] = {"name": paths.KERNEL_NAME, "display_name": paths.KERNEL_DISPLAY_NAME, "language": "python"}
-    nbformat.write(nb, path)
-    return path
+from analysis import batch_runner
 
 
-def test_runs_in_place_in_parallel_and_stamps_only_successes(tmp_path, capsys):
-    good = [tiny(tmp_path / f"1{i}_good_one.ipynb", f"print({i} * 7)") for i in range(3)]
-    bad = tiny(tmp_path / "19_bad_one.ipynb", "raise ValueError('on purpose')")
+def test_runs_in_place_in_parallel_and_stamps_only_successes(tmp_path, capsys, tiny_notebook):
+    good = [tiny_notebook(tmp_path / f"1{i}_good_one.ipynb", f"print({i} * 7)") for i in range(3)]
+    bad = tiny_notebook(tmp_path / "19_bad_one.ipynb", "raise ValueError('on purpose')")
     before_bad = bad.read_bytes()
     stamps = tmp_path / "stamps"
     code = batch_runner.main(["--jobs", "2", "--stamps", str(stamps), *map(str, [*good, bad])])

@@ -74,15 +74,8 @@ def test_strip_volatile_removes_timings():
     assert out.metadata["kernelspec"]["name"] == paths.KERNEL_NAME
 
 
-def _tiny(path, source):
-    nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"tags": ["parameters"]}), new_code_cell(source)])
-    nb.metadata["kernelspec"] = {"name": paths.KERNEL_NAME, "display_name": paths.KERNEL_DISPLAY_NAME, "language": "python"}
-    nbformat.write(nb, path)
-    return path
-
-
-def test_runs_are_byte_identical_and_parameters_are_injected(tmp_path):
-    source = _tiny(tmp_path / "01_try_things.ipynb", "print(x * 2)")
+def test_runs_are_byte_identical_and_parameters_are_injected(tmp_path, tiny_notebook):
+    source = tiny_notebook(tmp_path / "01_try_things.ipynb", "print(x * 2)")
     out = tmp_path / "out.ipynb"
     run_notebook(source, out, {"x": 21}, progress=False)
     first = out.read_bytes()
@@ -93,8 +86,8 @@ def test_runs_are_byte_identical_and_parameters_are_injected(tmp_path):
     assert any("42" in "".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
 
 
-def test_failed_run_leaves_the_stored_notebook_unchanged(tmp_path):
-    source = _tiny(tmp_path / "01_fail_on_purpose.ipynb", "raise RuntimeError('boom')")
+def test_failed_run_leaves_the_stored_notebook_unchanged(tmp_path, tiny_notebook):
+    source = tiny_notebook(tmp_path / "01_fail_on_purpose.ipynb", "raise RuntimeError('boom')")
     stored = tmp_path / "stored.ipynb"
     stored.write_bytes(b"previous good run")
     failed = tmp_path / "failed"
