@@ -102,9 +102,12 @@ def test_project_kernel_runs_a_cell_importing_analysis(server):
             "parent_header": {}, "metadata": {}, "channel": "shell",
             "content": {"code": "import analysis, analysis.paths\nprint(analysis.__version__, analysis.paths.KERNEL_NAME)",
                         "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False}}))
-        printed, status = "", None
+        # The reply (shell channel) and the printed text (iopub channel) travel on different
+        # channels and may arrive in either order.  The output of a request is complete only when
+        # iopub reports the kernel idle for it, so wait for both the reply and that idle status.
+        printed, status, idle = "", None, False
         deadline = time.monotonic() + 60
-        while status is None and time.monotonic() < deadline:
+        while (status is None or not idle) and time.monotonic() < deadline:
             message = json.loads(ws.recv())
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
@@ -112,7 +115,9 @@ def test_project_kernel_runs_a_cell_importing_analysis(server):
                 printed += message["content"]["text"]
             elif message["msg_type"] == "execute_reply":
                 status = message["content"]["status"]
-        assert status == "ok"
+            elif message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+                idle = True
+        assert status == "ok" and idle
         assert printed.strip().split() == [__import__("analysis").__version__, paths.KERNEL_NAME]
     finally:
         ws.close()
