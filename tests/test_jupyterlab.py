@@ -35,12 +35,13 @@ def free_port() -> int:
 def server(tmp_path_factory):
     port, token = free_port(), secrets.token_hex(16)
     runtime = tmp_path_factory.mktemp("jupyter-runtime")
+    log = (runtime / "server.log").open("wb")  # a file, not a pipe: an unread pipe could fill and block the server
     env = {"JUPYTER_RUNTIME_DIR": str(runtime), "PATH": f"{JUPYTER.parent}:/usr/bin:/bin", "HOME": str(runtime)}
     proc = subprocess.Popen(
         [str(JUPYTER), "lab", "--no-browser", f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
          "--ServerApp.port_retries=0", "--allow-root", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={paths.PROJECT_ROOT}",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--ServerApp.disable_check_xsrf=True"],
-        cwd=paths.PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=paths.PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
 
     def api(path, method="GET", body=None):
@@ -58,7 +59,7 @@ def server(tmp_path_factory):
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                pytest.fail("jupyter lab did not start: " + proc.stderr.read().decode()[-2000:])
+                pytest.fail("jupyter lab did not start: " + (runtime / "server.log").read_text(errors="replace")[-2000:])
             time.sleep(0.5)
     yield {"api": api, "port": port, "token": token}
     proc.terminate()
@@ -66,6 +67,7 @@ def server(tmp_path_factory):
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log.close()
 
 
 def test_lab_serves_its_page(server):
