@@ -99,7 +99,7 @@ $(STAMPS)/manifest: $(STEPS)
 	@touch $@
 
 test: $(INSTALLED) ## Run every test: unit, bad-input, data validation, nbval over notebooks/
-	$(PY) -m pytest -n 2 --dist loadfile tests notebooks --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder tests notebooks --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 lab: $(INSTALLED) ## Open JupyterLab on the project kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=. --allow-root --MappingKernelManager.default_kernel_name=$(KERNEL)
