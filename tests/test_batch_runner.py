@@ -14,9 +14,23 @@ def test_runs_in_place_in_parallel_and_stamps_only_successes(tmp_path, capsys, t
     stamps = tmp_path / "stamps"
     code = batch_runner.main(["--jobs", "2", "--stamps", str(stamps), *map(str, [*good, bad])])
     assert code == 1
-    assert sorted(p.name for p in stamps.iterdir()) == sorted(p.stem for p in good)
+    assert sorted(p.name for p in stamps.iterdir()) == sorted([*(p.stem for p in good), batch_runner.DURATIONS_FILE])
+    assert set(batch_runner.read_durations(stamps)) == {p.stem for p in [*good, bad]}
     for i, path in enumerate(good):
         outputs = [o for c in nbformat.read(path, as_version=4).cells for o in c.get("outputs", [])]
         assert any(o.get("text") == f"{i * 7}\n" for o in outputs)
     assert bad.read_bytes() == before_bad, "a failed notebook is not replaced"
     assert "FAILED" in capsys.readouterr().out
+
+
+def test_longest_first_uses_last_durations_then_code_cells(tmp_path, tiny_notebook):
+    short = tiny_notebook(tmp_path / "10_short.ipynb", "1")
+    long = tiny_notebook(tmp_path / "11_long.ipynb", "2")
+    nb = nbformat.read(long, as_version=4)
+    nb.cells += [nbformat.v4.new_code_cell("3"), nbformat.v4.new_code_cell("4")]
+    nbformat.write(nb, long)
+    untimed = [str(short), str(long)]
+    assert batch_runner.longest_first(untimed, {}) == [str(long), str(short)]
+    assert batch_runner.longest_first(untimed, {"10_short": 9.0, "11_long": 1.0}) == [str(short), str(long)]
+    assert batch_runner.longest_first(untimed, {"10_short": 9.0}) == [str(long), str(short)], "untimed first"
+    assert batch_runner.read_durations(tmp_path / "nowhere") == {}

@@ -9,19 +9,45 @@ and keeping ``--jobs`` kernels busy. Each notebook is run by
 :func:`analysis.notebook_runner.run_notebook` (atomic, deterministic); a notebook's make stamp
 is touched only after it succeeded, so an interrupted or failed batch is resumed by the next
 ``make reproduce``.
+
+Notebooks start longest first (the longest-processing-time rule), so that the long statistics
+notebooks do not start last and leave one CPU idle at the end. "Longest" is each notebook's
+duration in the last run, kept in ``<stamps>/durations.json``; a notebook not timed yet is ranked
+by its number of code cells. The order changes only when notebooks run, never what they write.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+import nbformat
+
 from analysis import paths
 from analysis.notebook_runner import run_notebook
+from analysis.rawio import atomic_write_bytes
+
+DURATIONS_FILE = "durations.json"
+
+
+def longest_first(notebooks: list[str], durations: dict[str, float]) -> list[str]:
+    """``notebooks`` ordered by last known duration, then by number of code cells, longest first."""
+    def cost(notebook: str) -> tuple[float, int]:
+        cells = nbformat.read(notebook, as_version=4).cells
+        return durations.get(Path(notebook).stem, float("inf")), sum(c.cell_type == "code" for c in cells)
+    return sorted(notebooks, key=cost, reverse=True)
+
+
+def read_durations(stamps: Path | None) -> dict[str, float]:
+    try:
+        return json.loads((stamps / DURATIONS_FILE).read_text(encoding="utf-8")) if stamps else {}
+    except (OSError, ValueError):  # none yet, or unreadable: rank by code cells
+        return {}
 
 
 def _run_one(notebook: str) -> tuple[str, float, str | None]:
@@ -42,20 +68,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import papermill  # noqa: F401  imported once here, before the workers are forked
 
+    stamps = paths.resolve(args.stamps) if args.stamps else None
+    durations = read_durations(stamps)
     failures = []
     jobs = max(1, min(args.jobs, len(args.notebooks)))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(_run_one, nb) for nb in args.notebooks]
+        futures = [pool.submit(_run_one, nb) for nb in longest_first(args.notebooks, durations)]
         for future in as_completed(futures):
             notebook, seconds, error = future.result()
+            durations[Path(notebook).stem] = round(seconds, 1)
+            if stamps:
+                stamps.mkdir(parents=True, exist_ok=True)
+                atomic_write_bytes(stamps / DURATIONS_FILE, json.dumps(durations, indent=1, sort_keys=True).encode())
             if error:
                 failures.append(notebook)
                 print(f"==> FAILED: {paths.shown(paths.resolve(notebook))} after {seconds:.1f} s\n{error}", flush=True)
                 continue
-            if args.stamps:
-                stamp = paths.resolve(args.stamps) / Path(notebook).stem
-                stamp.parent.mkdir(parents=True, exist_ok=True)
-                stamp.touch()
+            if stamps:
+                (stamps / Path(notebook).stem).touch()
             print(f"==> done: {paths.shown(paths.resolve(notebook))} ({seconds:.1f} s)", flush=True)
     if failures:
         print(f"==> {len(failures)} notebook(s) failed; stored notebooks left as they were; "
