@@ -29,9 +29,9 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy.stats import kendalltau, norm, permutation_test, theilslopes
 from statsmodels.stats.rates import confint_poisson, confint_poisson_2indep, test_poisson_2indep
+from statsmodels.tools.tools import add_constant
 
 #: Largest n for which tied-in-both-variables series are enumerated exactly.
 MAX_ENUMERATED = 9
@@ -211,8 +211,13 @@ def poisson_trend(t, counts, confidence: float = 0.95) -> dict:
     n = len(counts)
     if n < 3:
         return {"n": n, "method": "not computed: fewer than 3 points leave no degree of freedom"}
-    x = sm.add_constant(t - t.min())
-    model = sm.GLM(counts, x, family=sm.families.Poisson())
+    # imported here: statsmodels' model classes pull in its formula machinery (~0.3 s), which the
+    # notebooks that never fit a trend should not pay for at start-up
+    from statsmodels.genmod.families import Poisson
+    from statsmodels.genmod.generalized_linear_model import GLM
+
+    x = add_constant(t - t.min())
+    model = GLM(counts, x, family=Poisson())
     first = model.fit()
     dispersion = float(first.pearson_chi2 / first.df_resid)
     scale = max(1.0, dispersion)
