@@ -64,3 +64,15 @@ def test_figure_writes_png_svg_and_its_data(tmp_path):
 
 def test_repository_manifest_lists_every_output_once_with_its_hash():
     assert manifest.check() == []
+
+
+def test_the_notebook_shows_the_written_png_at_its_natural_size(tmp_path):
+    writer = OutputWriter("20_draw_things", tmp_path)
+    png, svg, _ = writer.add_figure(tmp_path / "fig", small_figure(), pd.DataFrame({"n": [1]}))
+    plt.close("all")
+    image = writer.image(png)
+    assert image.data == writer._files[png][0], "the very bytes written, not a second rendering"
+    width_px = int.from_bytes(image.data[16:20], "big")
+    assert image.width == round(width_px * 100 / 150)
+    with pytest.raises(ValueError, match="not a PNG"):
+        writer.image(svg)

@@ -108,3 +108,9 @@ def test_real_data_national_share_is_the_printed_total():
     assert res.national["inclusive"] == inclusion["preschools_inclusive"].sum()
     printed = load_processed("printed_totals_2023.csv").set_index("column").loc["inclusive_share_pct", "printed"]
     assert 100 * res.national["share"] == pytest.approx(printed, abs=0.05)
+
+
+def test_results_show_as_one_column_without_hiding_tiny_p_values():
+    from analysis.stats.tidy import as_column
+    shown = as_column({"statistic": 611.1714, "dof": 19, "p_value": 2.2133e-117, "present": True, "method": "x"})
+    assert shown["value"].tolist() == ["611.2", 19, "2.213e-117", True, "x"]

@@ -29,6 +29,9 @@ MANIFEST_COLUMNS = ["file", "notebook", "inputs", "sha256"]
 FIGURE_FORMATS = ("png", "svg")
 #: Resolution of PNG figures (web).
 PNG_DPI = 150
+#: Resolution at which a notebook shows a figure's PNG (matplotlib's default figure dpi), so that
+#: the written file appears at the figure's natural size.
+SCREEN_DPI = 100
 
 
 def figure_bytes(fig, fmt: str) -> bytes:
@@ -73,6 +76,17 @@ class OutputWriter:
         out = [self.add_bytes(f"{stem}.{fmt}", figure_bytes(fig, fmt), inputs) for fmt in formats]
         out.append(self.add_csv(f"{stem}.csv", data, inputs))
         return out
+
+    def image(self, path: str | Path):
+        """The PNG added as ``path``, to show in the notebook: the very bytes written to the file
+        (not a second rendering), shown at the figure's natural size."""
+        from IPython.display import Image
+
+        data = self._files[paths.resolve(path)][0]
+        if data[:8] != b"\x89PNG\r\n\x1a\n":
+            raise ValueError(f"{paths.shown(path)} is not a PNG")
+        width_px = int.from_bytes(data[16:20], "big")  # the IHDR chunk: width, then height
+        return Image(data=data, format="png", width=round(width_px * SCREEN_DPI / PNG_DPI))
 
     # -- writing --------------------------------------------------------------------------------
     def manifest(self) -> pd.DataFrame:

@@ -96,3 +96,15 @@ def fmt_ci(low, high, digits: int = 2, pct: bool = False) -> str:
     if pct:
         return f"{fmt_pct(low, digits)} to {fmt_pct(high, digits)}"
     return f"{fmt(low, digits)} to {fmt(high, digits)}"
+
+
+def as_column(values: dict, digits: int = 4) -> pd.DataFrame:
+    """A dict of results as one ``value`` column for display: floats to ``digits`` significant
+    digits (so a p-value of 2e-117 does not show as 0.0), integers, booleans and text as they are."""
+    def shown(v):
+        if isinstance(v, (bool, np.bool_, str)) or v is None:
+            return v
+        if isinstance(v, (int, np.integer)):
+            return int(v)
+        return f"{float(v):.{digits}g}"
+    return pd.DataFrame({"value": {k: shown(v) for k, v in values.items()}})
