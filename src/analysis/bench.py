@@ -6,9 +6,14 @@ Measures, in this order:
 (c) the floor: the same notebooks reduced to their import lines, through the same runner;
 (d) the naive baseline: one ``papermill`` CLI call per notebook, in sequence;
 (e) a no-op ``make reproduce``;
-(f) the peak memory (max RSS) of each notebook's kernel.
+(f) the peak memory (max RSS) of each notebook's kernel;
+(g) ``make test``.
 Times are wall-clock seconds of one run each: the machine is shared and noisy, so read the
 ratios, not the third decimal. Nothing here is a test; targets are printed beside the figures.
+
+The numbers go to ``build/bench.json`` and into the README's benchmark table (between the
+``<!-- bench:begin -->`` and ``<!-- bench:end -->`` markers), so the README quotes a run, not
+numbers typed by hand; commit the README to record a new run.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import nbformat
@@ -30,6 +36,48 @@ from nbformat.v4 import new_code_cell
 from analysis import paths
 
 MAKE_ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
+README_BEGIN, README_END = "<!-- bench:begin -->", "<!-- bench:end -->"
+#: The issue's targets: (b)/(c), (d)/(b), (e), (a)+(b), (f) per notebook, (g); seconds or MB.
+TARGETS = {"b/c": ("<=", 1.25), "d/b": (">=", 2.0), "e": ("<=", 1.0), "a+b": ("<=", 60.0), "f": ("<=", 400.0),
+           "g": ("<=", 90.0)}
+
+
+def verdict(key: str, value: float) -> str:
+    op, limit = TARGETS[key]
+    return "met" if (value <= limit if op == "<=" else value >= limit) else "missed"
+
+
+def readme_table(run: dict) -> str:
+    """The README's benchmark block, from one run's ``build/bench.json`` record."""
+    t, memory = run["seconds"], run["memory_mb"]
+    def target(key):
+        op, limit = TARGETS[key]
+        return f"{'≤' if op == '<=' else '≥'} {limit:g}: {verdict(key, value(key))}"
+    def value(key):
+        return {"b/c": t["b"] / t["c"], "d/b": t["d"] / t["b"], "a+b": t["a"] + t["b"], "f": max(memory.values())}.get(key, t.get(key))
+    rows = [
+        ("(a) environment from the lock, fresh folder", f"{t['a']:.1f}", ""),
+        ("(b) `make reproduce` from clean outputs", f"{t['b']:.1f}", ""),
+        ("(b1) the same with `JOBS=1`", f"{t['b1']:.1f}", ""),
+        ("(c) floor: the notebooks reduced to their imports, same runners and layers", f"{t['c']:.1f}", ""),
+        ("(d) naive: one `papermill` CLI call per notebook, in sequence", f"{t['d']:.1f}", ""),
+        ("(e) no-op `make reproduce`", f"{t['e']:.2f}", target("e")),
+        ("(a) + (b): fresh environment to all outputs", f"{value('a+b'):.1f}", target("a+b")),
+        ("(b)/(c)", f"{value('b/c'):.2f}", target("b/c")),
+        ("(d)/(b), (d)/(b1)", f"{value('d/b'):.2f}, {t['d'] / t['b1']:.2f}", target("d/b")),
+        ("(f) peak kernel memory per notebook, MB", f"{min(memory.values()):.0f}-{max(memory.values()):.0f}", target("f")),
+        ("(g) `make test` (pytest-xdist, 2 workers)", f"{t['g']:.1f}", target("g")),
+    ]
+    lines = [README_BEGIN, f"A run on {run['date']}: {run['machine']}.", "",
+             "| measure | seconds | target |", "| --- | ---: | --- |"]
+    lines += [f"| {name} | {number} | {goal} |" for name, number, goal in rows]
+    return "\n".join([*lines, README_END])
+
+
+def record_in_readme(run: dict, readme: Path = paths.PROJECT_ROOT / "README.md") -> None:
+    text = readme.read_text(encoding="utf-8")
+    begin, end = text.index(README_BEGIN), text.index(README_END) + len(README_END)
+    readme.write_text(text[:begin] + readme_table(run) + text[end:], encoding="utf-8")
 MAXRSS_CELL = "import resource\nprint('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
 
 
@@ -139,6 +187,9 @@ def main() -> int:
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             memory[nb.stem] = maxrss_mb(out)
 
+    print("==> (g) make test", flush=True)
+    results["g"] = timed(["make", "test"])
+
     subprocess.run(["git", "status", "--porcelain"], cwd=paths.PROJECT_ROOT, check=True)
     rows = [
         ("(a) environment from the lock", results["a"], "", ""),
@@ -147,6 +198,7 @@ def main() -> int:
         ("(c) floor: imports only, same runner", results["c"], "", ""),
         ("(d) naive: papermill CLI per notebook", results["d"], "", ""),
         ("(e) no-op make reproduce", results["e"], "<= 1 s", "ok" if results["e"] <= 1 else "missed"),
+        ("(g) make test", results["g"], "<= 90 s", "ok" if results["g"] <= 90 else "missed"),
     ]
     ratios = [
         ("(b)/(c) make reproduce over its floor", results["b"] / results["c"], "<= 1.25"),
@@ -167,7 +219,15 @@ def main() -> int:
     print(f"\n{'(f) peak kernel memory, MB':<52} {'MB':>8}  target <= 400")
     for name, mb in memory.items():
         print(f"{name:<52} {mb:8.0f}  {'ok' if mb <= 400 else 'missed'}")
-    print(json.dumps({"seconds": results, "memory_mb": memory}))
+    machine = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+               f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+               f"Python {platform.python_version()}, {len(nbs)} notebooks")
+    run = {"date": date.today().isoformat(), "machine": machine, "seconds": results, "memory_mb": memory}
+    out = paths.PROJECT_ROOT / "build" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(run, indent=1) + "\n", encoding="utf-8")
+    record_in_readme(run)
+    print(f"\n==> recorded in {paths.shown(out)} and in README.md's benchmark table (commit it to keep it)")
     return 0
 
 
