@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -108,3 +110,13 @@ def test_split_stream_outputs_are_merged():
     merged = coalesce_streams(outputs)
     assert [o["output_type"] for o in merged] == ["stream", "display_data", "stream", "stream"]
     assert merged[0]["text"] == "caption\n" and merged[3]["name"] == "stderr"
+
+
+def test_runner_processes_skip_the_slow_optional_import_and_still_validate():
+    """analysis.fastimport keeps jsonschema's optional rfc3987_syntax (~0.7 s) out of the runners."""
+    code = ("import sys, analysis.batch_runner, nbformat; "
+            "nb = nbformat.read('notebooks/00_clean_extracts.ipynb', as_version=4); nbformat.validate(nb); "
+            "print(sys.modules.get('rfc3987_syntax', 'absent'))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=paths.PROJECT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "None"

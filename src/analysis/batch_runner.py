@@ -18,6 +18,7 @@ by its number of code cells. The order changes only when notebooks run, never wh
 
 from __future__ import annotations
 
+import analysis.fastimport  # noqa: F401, I001  first: before nbformat (see that module)
 import argparse
 import json
 import multiprocessing

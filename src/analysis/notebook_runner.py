@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import analysis.fastimport  # noqa: F401, I001  first: before nbformat (see that module)
 import argparse
 import sys
 import tempfile

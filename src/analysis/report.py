@@ -9,6 +9,7 @@ and remote references stripped). Deterministic: no dates, no commit ids, no abso
 
 from __future__ import annotations
 
+import analysis.fastimport  # noqa: F401, I001  first: before nbformat (see that module)
 import base64
 import html
 import re
