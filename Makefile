@@ -74,22 +74,22 @@ help: ## Show this help (the default goal)
 	@echo "Usage: make <target>   (first use creates .venv from requirements.lock)"
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
 
-# make reproduce runs in three layers: the cleaning step; then every stale notebook that reads only
-# its outputs, all in one process, $(JOBS) at a time (analysis.batch_runner); then the report.
-# Make decides what is stale in each layer, after the layer before it has run.
+# make reproduce runs in three layers: the cleaning step; then every notebook that reads only its
+# outputs, $(JOBS) at a time; then the report. One process runs them all (analysis.batch_runner);
+# before each layer it asks make (QUEUE mode, below) which of that layer's steps are stale, so
+# make's graph decides, after the layer before has run. With nothing stale, no Python starts.
+# (Not `make -q`: it cannot see that a re-run step left its outputs untouched.)
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
-FIRST      := $(STAMPS)/00_clean_extracts
-LAST       := $(STAMPS)/90_build_report
-MIDDLE     := $(filter-out $(FIRST) $(LAST),$(STEPS))
-QUEUE_FILE := $(STAMPS)/queue
+FIRST      := notebooks/00_clean_extracts.ipynb
+LAST       := notebooks/90_build_report.ipynb
+MIDDLE     := $(filter-out $(FIRST) $(LAST),$(addprefix notebooks/,$(addsuffix .ipynb,$(NOTEBOOKS))))
 
 reproduce: $(INSTALLED) ## Run the whole analysis: every notebook in order, in place (skips unchanged steps)
-	@$(MAKE) --no-print-directory $(FIRST)
-	@mkdir -p $(STAMPS) && rm -f $(QUEUE_FILE) && touch $(QUEUE_FILE)
-	@$(MAKE) --no-print-directory QUEUE=$(QUEUE_FILE) $(MIDDLE)
-	@if [ -s $(QUEUE_FILE) ]; then \
-		echo "==> running $$(wc -l < $(QUEUE_FILE)) notebook(s) in one process, $(JOBS) at a time"; \
-		$(PY) -m analysis.batch_runner --jobs $(JOBS) --stamps $(STAMPS) $$(cat $(QUEUE_FILE)); fi
+	@queue=$$(mktemp); trap 'rm -f "$$queue"' EXIT; \
+	$(MAKE) --no-print-directory QUEUE="$$queue" $(STEPS) >/dev/null; \
+	if [ -s "$$queue" ]; then \
+		$(PY) -m analysis.batch_runner --jobs $(JOBS) --stamps $(STAMPS) --make "$(MAKE)" \
+			--layer "$(FIRST)" --layer "$(MIDDLE)" --layer "$(LAST)"; fi
 	@$(MAKE) --no-print-directory $(STAMPS)/manifest
 	@echo "==> reproduce: all $(words $(NOTEBOOKS)) notebook(s) up to date"
 

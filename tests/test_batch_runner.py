@@ -34,3 +34,32 @@ def test_longest_first_uses_last_durations_then_code_cells(tmp_path, tiny_notebo
     assert batch_runner.longest_first(untimed, {"10_short": 9.0, "11_long": 1.0}) == [str(short), str(long)]
     assert batch_runner.longest_first(untimed, {"10_short": 9.0}) == [str(long), str(short)], "untimed first"
     assert batch_runner.read_durations(tmp_path / "nowhere") == {}
+
+
+def test_a_failed_layer_stops_the_later_layers(tmp_path, tiny_notebook):
+    bad = tiny_notebook(tmp_path / "00_bad.ipynb", "raise ValueError('on purpose')")
+    later = tiny_notebook(tmp_path / "90_later.ipynb", "print('ran')")
+    before = later.read_bytes()
+    stamps = tmp_path / "stamps"
+    assert batch_runner.main(["--jobs", "2", "--stamps", str(stamps), "--layer", str(bad), "--layer", str(later)]) == 1
+    assert later.read_bytes() == before and not (stamps / "90_later").exists()
+
+
+def test_make_decides_which_notebooks_of_a_layer_are_stale(tmp_path, tiny_notebook, monkeypatch):
+    import os
+    import time
+
+    fresh = tiny_notebook(tmp_path / "10_fresh.ipynb", "1")
+    old = tiny_notebook(tmp_path / "11_changed.ipynb", "2")
+    stamps = tmp_path / "stamps"
+    stamps.mkdir()
+    for name in ("10_fresh", "11_changed"):
+        (stamps / name).touch()
+    later = time.time() + 10
+    os.utime(old, (later, later))  # the notebook changed after its last run
+    makefile = tmp_path / "Makefile"
+    # the rule's folder comes from a command-line variable of the parent make, as `make VENV=...`
+    # does; the parent's jobserver (file descriptors this process does not have) is dropped
+    makefile.write_text(f"{stamps}/%: $(NOTEBOOK_DIR)/%.ipynb\nifdef QUEUE\n\t@echo $< >> $(QUEUE)\nelse\n\ttouch $@\nendif\n")
+    monkeypatch.setenv("MAKEFLAGS", f"r -j2 --jobserver-auth=3,4 -- NOTEBOOK_DIR={tmp_path}")
+    assert batch_runner.stale([str(fresh), str(old)], f"make -f {makefile}", str(stamps)) == [str(old)]

@@ -1,14 +1,21 @@
-"""Run several notebooks in one process, ``--jobs`` at a time, each in place.
+"""Run notebooks in one process, in layers, ``--jobs`` at a time, each in place.
 
 ``python -m analysis.batch_runner --jobs 2 --stamps .make notebooks/10_x.ipynb notebooks/11_y.ipynb``
+runs the notebooks given, in parallel. ``make reproduce`` runs the whole analysis as three layers:
 
-``make reproduce`` uses this for the notebooks between the cleaning step and the report, which
-depend only on the cleaning step's outputs: make decides which of them are stale, and this
-process runs them, paying Python's and papermill's start-up once instead of once per notebook
-and keeping ``--jobs`` kernels busy. Each notebook is run by
-:func:`analysis.notebook_runner.run_notebook` (atomic, deterministic); a notebook's make stamp
-is touched only after it succeeded, so an interrupted or failed batch is resumed by the next
-``make reproduce``.
+``python -m analysis.batch_runner --jobs 2 --stamps .make --make make --layer notebooks/00_a.ipynb
+--layer "notebooks/10_b.ipynb notebooks/20_c.ipynb" --layer notebooks/90_d.ipynb``
+
+Each layer starts once the one before it has finished, and with ``--make`` only its stale
+notebooks run: before each layer, make is asked which of their stamps (``<stamps>/<stem>``) are
+out of date, so make's graph, not this module, decides, and it decides after the layer before
+has run (a cleaning step that wrote identical bytes leaves the later steps up to date). One
+process for every layer pays Python's and papermill's start-up once, not once per notebook.
+
+Each notebook is run by :func:`analysis.notebook_runner.run_notebook` (atomic, deterministic) in
+a worker process; a notebook's stamp is touched only after it succeeded, so an interrupted or
+failed run is resumed by the next ``make reproduce``. A failed notebook stops the run at the end
+of its layer: the other notebooks of that layer finish, later layers do not start.
 
 Notebooks start longest first (the longest-processing-time rule), so that the long statistics
 notebooks do not start last and leave one CPU idle at the end. "Longest" is each notebook's
@@ -22,9 +29,14 @@ import analysis.fastimport  # noqa: F401, I001  first: before nbformat (see that
 import argparse
 import json
 import multiprocessing
+import os
+import re
+import shlex
+import subprocess
 import sys
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
@@ -51,6 +63,29 @@ def read_durations(stamps: Path | None) -> dict[str, float]:
         return {}
 
 
+def stale(notebooks: list[str], make: str, stamps: str) -> list[str]:
+    """The notebooks whose make stamps are out of date, as make's graph says.
+
+    Make is run with ``QUEUE=<file>``: in that mode the stamp rule only appends its notebook to
+    the file, so nothing runs and make's own rules decide what is stale. The jobserver of a
+    parent ``make -j`` is not passed on (nothing runs in parallel here); its other flags and its
+    command-line variables (``make VENV=... reproduce``) are."""
+    env = {k: v for k, v in os.environ.items() if k != "MFLAGS"}
+    env["MAKEFLAGS"] = re.sub(r"(?<!\S)(-j\d*|--jobserver-\S+)(?!\S)", "", env.get("MAKEFLAGS", ""))
+    targets = [f"{stamps}/{Path(nb).stem}" for nb in notebooks]
+    with tempfile.TemporaryDirectory(prefix="queue-") as tmp:
+        queue = Path(tmp) / "queue"
+        queue.touch()
+        subprocess.run([*shlex.split(make), "--no-print-directory", f"QUEUE={queue}", *targets],
+                       cwd=paths.PROJECT_ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        queued = queue.read_text(encoding="utf-8").split()
+    by_stem = {Path(nb).stem: nb for nb in notebooks}
+    outside = [q for q in queued if Path(q).stem not in by_stem]
+    if outside:
+        raise RuntimeError(f"make wants to run {outside} before this layer: run the layers in order")
+    return [by_stem[Path(q).stem] for q in queued]
+
+
 def _run_one(notebook: str) -> tuple[str, float, str | None]:
     start = time.perf_counter()
     print(f"==> running {paths.shown(paths.resolve(notebook))}", flush=True)
@@ -61,37 +96,57 @@ def _run_one(notebook: str) -> tuple[str, float, str | None]:
     return notebook, time.perf_counter() - start, None
 
 
+def run_layer(pool: Executor, notebooks: list[str], stamps: Path | None, durations: dict[str, float]) -> list[str]:
+    """Run ``notebooks`` on ``pool``, longest first; stamp each success; return the failures."""
+    failures = []
+    futures = [pool.submit(_run_one, nb) for nb in longest_first(notebooks, durations)]
+    for future in as_completed(futures):
+        notebook, seconds, error = future.result()
+        durations[Path(notebook).stem] = round(seconds, 1)
+        if stamps:
+            stamps.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(stamps / DURATIONS_FILE, json.dumps(durations, indent=1, sort_keys=True).encode())
+        if error:
+            failures.append(notebook)
+            print(f"==> FAILED: {paths.shown(paths.resolve(notebook))} after {seconds:.1f} s\n{error}", flush=True)
+            continue
+        if stamps:
+            (stamps / Path(notebook).stem).touch()
+        print(f"==> done: {paths.shown(paths.resolve(notebook))} ({seconds:.1f} s)", flush=True)
+    return failures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="+")
+    parser.add_argument("notebooks", nargs="*", help="notebooks to run (one layer)")
+    parser.add_argument("--layer", action="append", default=[],
+                        help="space-separated notebooks forming one layer; layers run in the order given")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks run at the same time")
     parser.add_argument("--stamps", help="make's stamp folder: touch <stamps>/<notebook stem> after each success")
+    parser.add_argument("--make", help="make command: run only the notebooks whose stamps it finds stale (needs --stamps)")
     args = parser.parse_args(argv)
+    layers = [layer for layer in ([*args.notebooks], *(s.split() for s in args.layer)) if layer]
+    if not layers:
+        parser.error("no notebooks given")
+    if args.make and not args.stamps:
+        parser.error("--make needs --stamps")
     import papermill  # noqa: F401  imported once here, before the workers are forked
 
     stamps = paths.resolve(args.stamps) if args.stamps else None
     durations = read_durations(stamps)
-    failures = []
-    jobs = max(1, min(args.jobs, len(args.notebooks)))
+    jobs = max(1, min(args.jobs, max(map(len, layers))))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(_run_one, nb) for nb in longest_first(args.notebooks, durations)]
-        for future in as_completed(futures):
-            notebook, seconds, error = future.result()
-            durations[Path(notebook).stem] = round(seconds, 1)
-            if stamps:
-                stamps.mkdir(parents=True, exist_ok=True)
-                atomic_write_bytes(stamps / DURATIONS_FILE, json.dumps(durations, indent=1, sort_keys=True).encode())
-            if error:
-                failures.append(notebook)
-                print(f"==> FAILED: {paths.shown(paths.resolve(notebook))} after {seconds:.1f} s\n{error}", flush=True)
+        for layer in layers:
+            todo = stale(layer, args.make, args.stamps) if args.make else layer
+            if not todo:
                 continue
-            if stamps:
-                (stamps / Path(notebook).stem).touch()
-            print(f"==> done: {paths.shown(paths.resolve(notebook))} ({seconds:.1f} s)", flush=True)
-    if failures:
-        print(f"==> {len(failures)} notebook(s) failed; stored notebooks left as they were; "
-              f"partial runs in {paths.shown(paths.FAILED_RUNS)}", file=sys.stderr)
-        return 1
+            if len(todo) > 1:
+                print(f"==> running {len(todo)} notebook(s), {min(jobs, len(todo))} at a time", flush=True)
+            failures = run_layer(pool, todo, stamps, durations)
+            if failures:
+                print(f"==> {len(failures)} notebook(s) failed; stored notebooks left as they were; "
+                      f"partial runs in {paths.shown(paths.FAILED_RUNS)}", file=sys.stderr)
+                return 1
     return 0
 
 

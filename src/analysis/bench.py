@@ -159,9 +159,8 @@ def main() -> int:
         floors = [import_floor(nb, floor_dir) for nb in nbs]
         quiet = {"check": True, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         start = time.perf_counter()
-        subprocess.run([python, "-m", "analysis.notebook_runner", str(floors[0]), "--no-progress"], **quiet)
-        subprocess.run([python, "-m", "analysis.batch_runner", "--jobs", str(jobs), *map(str, floors[1:-1])], **quiet)
-        subprocess.run([python, "-m", "analysis.notebook_runner", str(floors[-1]), "--no-progress"], **quiet)
+        subprocess.run([python, "-m", "analysis.batch_runner", "--jobs", str(jobs), "--layer", str(floors[0]),
+                        "--layer", " ".join(map(str, floors[1:-1])), "--layer", str(floors[-1])], **quiet)
         results["c"] = time.perf_counter() - start
 
         print("==> (d) naive: one papermill CLI call per notebook, in sequence", flush=True)
