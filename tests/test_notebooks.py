@@ -120,3 +120,28 @@ def test_runner_processes_skip_the_slow_optional_import_and_still_validate():
     result = subprocess.run([sys.executable, "-c", code], cwd=paths.PROJECT_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "None"
+
+
+
+def test_the_runner_does_not_interrupt_a_kernel_it_is_shutting_down(tmp_path, monkeypatch):
+    """jupyter_client interrupts a kernel before shutting it down, and ipykernel then logs an
+    alarming "KeyboardInterrupt caught in kernel" ERROR line (at random, by timing)."""
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    from analysis.notebook_runner import _ipc_kernel_manager
+
+    interrupted = []
+
+    async def interrupt(self):
+        interrupted.append(self.shutting_down)
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_interrupt_kernel", interrupt)
+    km = _ipc_kernel_manager(tmp_path)(kernel_name=paths.KERNEL_NAME)
+    km.shutting_down = True
+    asyncio.run(km._async_interrupt_kernel())
+    assert interrupted == [], "no interrupt on the way to a shutdown"
+    km.shutting_down = False
+    asyncio.run(km._async_interrupt_kernel())
+    assert interrupted == [False], "an interrupt asked for otherwise still goes through"

@@ -79,6 +79,15 @@ def _ipc_kernel_manager(directory: Path):
             kwargs.setdefault("ip", str(directory / "kernel"))
             super().__init__(**kwargs)
 
+        async def _async_interrupt_kernel(self):
+            # jupyter_client interrupts every kernel before shutting it down, and ipykernel then
+            # logs "KeyboardInterrupt caught in kernel" at ERROR level: alarming, and meaningless
+            # here. A kernel whose notebook has finished is idle; the shutdown request suffices
+            # (and jupyter_client still kills a kernel that does not stop in time).
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
     return IPCKernelManager
 
 
