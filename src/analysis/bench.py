@@ -36,6 +36,7 @@ from nbformat.v4 import new_code_cell
 from analysis import paths
 
 MAKE_ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
+MAXRSS_CELL = "import resource\nprint('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
 README_BEGIN, README_END = "<!-- bench:begin -->", "<!-- bench:end -->"
 #: The issue's targets: (b)/(c), (d)/(b), (e), (a)+(b), (f) per notebook, (g); seconds or MB.
 TARGETS = {"b/c": ("<=", 1.25), "d/b": (">=", 2.0), "e": ("<=", 1.0), "a+b": ("<=", 60.0), "f": ("<=", 400.0),
@@ -78,7 +79,6 @@ def record_in_readme(run: dict, readme: Path = paths.PROJECT_ROOT / "README.md")
     text = readme.read_text(encoding="utf-8")
     begin, end = text.index(README_BEGIN), text.index(README_END) + len(README_END)
     readme.write_text(text[:begin] + readme_table(run) + text[end:], encoding="utf-8")
-MAXRSS_CELL = "import resource\nprint('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
 
 
 def timed(cmd: list[str], cwd: Path = paths.PROJECT_ROOT) -> float:
@@ -190,34 +190,6 @@ def main() -> int:
     results["g"] = timed(["make", "test"])
 
     subprocess.run(["git", "status", "--porcelain"], cwd=paths.PROJECT_ROOT, check=True)
-    rows = [
-        ("(a) environment from the lock", results["a"], "", ""),
-        ("(b) make reproduce, clean outputs", results["b"], "", ""),
-        ("(b1) make JOBS=1 reproduce, clean outputs", results["b1"], "", ""),
-        ("(c) floor: imports only, same runner", results["c"], "", ""),
-        ("(d) naive: papermill CLI per notebook", results["d"], "", ""),
-        ("(e) no-op make reproduce", results["e"], "<= 1 s", "ok" if results["e"] <= 1 else "missed"),
-        ("(g) make test", results["g"], "<= 90 s", "ok" if results["g"] <= 90 else "missed"),
-    ]
-    ratios = [
-        ("(b)/(c) make reproduce over its floor", results["b"] / results["c"], "<= 1.25"),
-        ("(d)/(b) naive over make reproduce", results["d"] / results["b"], ">= 2"),
-        ("(d)/(b1) naive over make JOBS=1 reproduce", results["d"] / results["b1"], ">= 2"),
-        ("(a)+(b) fresh environment to all outputs, seconds", results["a"] + results["b"], "<= 60"),
-    ]
-    print(f"\nMachine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"{len(nbs)} notebooks\n")
-    print(f"{'measure':<52} {'seconds':>8}  target")
-    for name, seconds, target, verdict in rows:
-        print(f"{name:<52} {seconds:8.2f}  {target} {verdict}")
-    print(f"\n{'ratio':<52} {'value':>8}  target")
-    for name, value, target in ratios:
-        limit = float(target.split()[-1])
-        ok = value <= limit if target.startswith("<=") else value >= limit
-        print(f"{name:<52} {value:8.2f}  {target} {'ok' if ok else 'missed'}")
-    print(f"\n{'(f) peak kernel memory, MB':<52} {'MB':>8}  target <= 400")
-    for name, mb in memory.items():
-        print(f"{name:<52} {mb:8.0f}  {'ok' if mb <= 400 else 'missed'}")
     machine = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
                f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
                f"Python {platform.python_version()}, {len(nbs)} notebooks")
@@ -225,6 +197,9 @@ def main() -> int:
     out = paths.PROJECT_ROOT / "build" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(run, indent=1) + "\n", encoding="utf-8")
+    print(f"\n{readme_table(run)}\n\n(f) peak kernel memory per notebook, MB (target <= 400)")
+    for name, mb in memory.items():
+        print(f"{name:<40} {mb:6.0f}  {verdict('f', mb)}")
     record_in_readme(run)
     print(f"\n==> recorded in {paths.shown(out)} and in README.md's benchmark table (commit it to keep it)")
     return 0
