@@ -113,9 +113,8 @@ clean: ## Remove run stamps, failed runs and caches (keeps .venv and every store
 distclean: clean ## Also remove .venv
 	rm -rf $(VENV) src/*.egg-info
 
-lock: $(INSTALLED) ## Re-resolve requirements.in into requirements.lock and environment.yml
-	$(UV) pip compile requirements.in --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
-		--generate-hashes --no-header -o requirements.lock
+lock: $(INSTALLED) ## Re-resolve requirements.in into requirements.lock (every platform) and environment.yml
+	$(UV) pip compile requirements.in --universal --python-version 3.11 --generate-hashes --no-header -o requirements.lock
 	$(PY) -m analysis.environment
 
 bench: $(INSTALLED) ## Benchmark: environment, clean and no-op reproduce, floor, naive baseline, memory

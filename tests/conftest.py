@@ -3,7 +3,10 @@ which ``make test`` hands test files to its two workers."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +29,35 @@ def pytest_collection_modifyitems(config, items):
         file = item.nodeid.split("::")[0]
         return LONG_RUNNING_FIRST.index(file) if file in LONG_RUNNING_FIRST else len(LONG_RUNNING_FIRST)
     items.sort(key=rank)  # stable: tests inside a file keep their order (nbval cells must)
+
+
+#: The project's virtual environment (the one running the tests).
+VENV = Path(sys.executable).parent.parent
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
+def copy_worktree(copy: Path) -> Path:
+    """A copy of the working tree (tracked and untracked, not ignored files) at ``copy``, as its
+    own git repository with one commit, so that ``git status`` there shows what a run changed."""
+    files = git(paths.PROJECT_ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
+    for name in filter(None, files):
+        source = paths.PROJECT_ROOT / name
+        if source.exists():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / name)
+    git(copy, "init", "-q")
+    git(copy, "add", "-A")
+    git(copy, "-c", "user.name=test", "-c", "user.email=test@example.org", "commit", "-qm", "baseline")
+    return copy
+
+
+def copy_env(copy: Path, **extra: str) -> dict[str, str]:
+    """Environment for running the project inside ``copy`` with this project's .venv: the copy's
+    ``src`` first on ``PYTHONPATH``, so that every path resolves inside the copy."""
+    return {**os.environ, "PYTHONPATH": str(copy / "src"), **extra}
 
 
 class DataCopy:

@@ -17,32 +17,16 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import VENV, copy_env, copy_worktree, git
 
-from analysis import paths
-
-VENV = Path(sys.executable).parent.parent
 KILL_AFTER_SECONDS = (2, 5, 9)
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
-    copy = tmp_path_factory.mktemp("interrupt") / "repo"
-    files = git(paths.PROJECT_ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
-    for name in filter(None, files):
-        source = paths.PROJECT_ROOT / name
-        if source.exists():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
-    git(copy, "init", "-q")
-    git(copy, "add", "-A")
-    git(copy, "-c", "user.name=test", "-c", "user.email=test@example.org", "commit", "-qm", "baseline")
-    return copy
+    return copy_worktree(tmp_path_factory.mktemp("interrupt") / "repo")
 
 
 def can_cut_network() -> bool:
@@ -51,7 +35,7 @@ def can_cut_network() -> bool:
 
 
 def make(repo: Path, *args: str, offline: bool = False) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(repo / "src")}
+    env = copy_env(repo)
     prefix = ["unshare", "-n"] if offline else []
     return subprocess.Popen([*prefix, "make", f"VENV={VENV}", *args], cwd=repo, env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

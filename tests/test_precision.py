@@ -122,3 +122,80 @@ def test_table1_national_share():
     assert consistent_at_precision(exact, "44.0")
     assert consistent_at_precision(exact, "44")
     assert not consistent_at_precision(exact, "43.9")
+
+
+# --- the precision policy: how numbers are written ----------------------------------------------
+
+from analysis.precision import (  # noqa: E402  (grouped with the tests they serve)
+    MAX_SIGNIFICANT, apply_policy, check_rule, digits_allowed, format_value, mc_decimals, round_significant)
+
+
+@pytest.mark.parametrize(("value", "rule", "mc", "written"), [
+    (0.0642333157581935, {"significant": 6}, None, "0.0642333"),
+    (0.0642333157581928, {"significant": 6}, None, "0.0642333"),  # another CPU's last digits: same text
+    (611.171234, {"significant": 6}, None, "611.171"),
+    (1234567.89, {"significant": 6}, None, "1234570"),
+    (5.51146384479718e-06, {"significant": 6}, None, "5.51146e-06"),
+    (44.0, {"decimals": 1}, None, "44.0"),
+    (-0.00001, {"decimals": 2}, None, "0.00"),
+    (-1.1102230246251565e-16, {"significant": 6}, None, "0"),  # noise around an exact 0
+    (2.2e-117, {"significant": 4, "floor": 1e-10}, None, "<1e-10"),
+    (0.0, {"significant": 4, "floor": 1e-10}, None, "<1e-10"),  # an underflowed p is a bound, not 0
+    (0.0586, {"significant": 4}, 0.00235, "0.059"),  # Monte-Carlo error 0.002: three decimals
+    (-0.7396, {"significant": 6}, 0.011, "-0.74"),
+    (1234.5, {"significant": 6}, 12.0, "1230"),
+    (float("nan"), {"significant": 6}, None, ""),
+    (None, {"decimals": 1}, None, ""),
+])
+def test_format_value(value, rule, mc, written):
+    assert format_value(value, rule, mc) == written
+
+
+def test_round_significant_and_mc_decimals():
+    assert round_significant(123456.789, 3) == 123000
+    assert round_significant(0.000123456, 2) == pytest.approx(0.00012)
+    assert mc_decimals(0.0024) == 3 and mc_decimals(0.3) == 1 and mc_decimals(12) == -1
+
+
+def test_rules_are_checked():
+    with pytest.raises(ValueError, match="at most 6 significant"):
+        check_rule({"significant": MAX_SIGNIFICANT + 1}, "x")
+    with pytest.raises(ValueError, match="exactly one"):
+        check_rule({"decimals": 1, "significant": 2}, "x")
+    with pytest.raises(ValueError, match="unknown precision keys"):
+        check_rule({"digits": 2}, "x")
+
+
+def test_apply_policy_formats_by_field_and_refuses_undeclared_columns():
+    import pandas as pd
+
+    fields = [{"name": "p", "type": "number", "precision": {"significant": 4, "floor": 1e-10, "monteCarloError": "p_mcse"}},
+              {"name": "p_mcse", "type": "number", "precision": {"monteCarloErrorOf": "p"}},
+              {"name": "value", "type": "number", "precision": {"decimalsOf": "printed"}},
+              {"name": "printed", "type": "string"},
+              {"name": "count", "type": "integer"}]
+    frame = pd.DataFrame({"p": [0.05862, 1e-20], "p_mcse": [0.002347, None], "value": [85.9, 5555.0],
+                          "printed": ["85,9", "5 555"], "count": [3.0, None]})
+    out = apply_policy(frame, fields)
+    assert out.to_dict("list") == {"p": ["0.059", "<1e-10"], "p_mcse": ["0.0023", ""], "value": ["85.9", "5555"],
+                                   "printed": ["85,9", "5 555"], "count": [3, None]}
+    with pytest.raises(ValueError, match="undeclared"):
+        apply_policy(frame.assign(extra=1), fields)
+    with pytest.raises(ValueError, match="integer column 'count' holds"):
+        apply_policy(frame.assign(count=[2.5, 1.0]), fields)
+
+
+@pytest.mark.parametrize(("text", "rule", "mc", "ok"), [
+    ("0.0642333", {"significant": 6}, None, True),
+    ("0.0642333157", {"significant": 6}, None, False),
+    ("44.0", {"decimals": 1}, None, True),
+    ("44.05", {"decimals": 1}, None, False),
+    ("0.059", {"significant": 4}, "0.0023", True),
+    ("0.0586", {"significant": 4}, "0.0023", False),
+    ("<1e-10", {"significant": 4, "floor": 1e-10}, None, True),
+    ("<1e-10", {"significant": 4}, None, False),
+    ("0.0023", {"monteCarloErrorOf": "p"}, None, True),
+    ("5.51146e-06", {"significant": 6}, None, True),
+])
+def test_digits_allowed(text, rule, mc, ok):
+    assert digits_allowed(text, rule, mc) is ok

@@ -56,6 +56,8 @@ class CleanedExtracts:
     outputs: dict[str, pd.DataFrame] = field(default_factory=dict)
     #: Every file the outputs were derived from (raw files, corrections, data package).
     inputs: list[str] = field(default_factory=list)
+    #: The data package whose schemas (and precision rules) the outputs follow.
+    package_path: Path = paths.DATAPACKAGE
 
     @property
     def corrections_log(self) -> pd.DataFrame:
@@ -261,7 +263,7 @@ def clean_extracts(year: int = 2023, raw_dir: str | Path = paths.RAW,
     for name in ("corrections_log.csv", f"printed_totals_{year}.csv"):
         validate(outputs[name], processed_resource_for_file(package, name), f"processed output {name}")
     inputs = [*hashes["file"], paths.shown(raw_dir / "corrections.yml"), paths.shown(package_path)]
-    return CleanedExtracts(year=year, raw_files=hashes, outputs=outputs, inputs=inputs)
+    return CleanedExtracts(year=year, raw_files=hashes, outputs=outputs, inputs=inputs, package_path=package_path)
 
 
 def write_processed(cleaned: CleanedExtracts, processed_dir: str | Path = paths.PROCESSED,
@@ -269,9 +271,11 @@ def write_processed(cleaned: CleanedExtracts, processed_dir: str | Path = paths.
     """Write every output atomically (unchanged files are left untouched) and record them in
     the manifest fragment of notebook 00; return the files with their hashes."""
     processed_dir = paths.resolve(processed_dir)
+    package = load_package(cleaned.package_path)
     writer = OutputWriter(NOTEBOOK, results_dir)
     for name, frame in cleaned.outputs.items():
-        writer.add_csv(processed_dir / name, frame, cleaned.inputs)
+        fields = processed_resource_for_file(package, name)["schema"]["fields"]
+        writer.add_csv(processed_dir / name, frame, cleaned.inputs, fields=fields)
     manifest = writer.finish()
     rows = {row.file: row.sha256 for row in manifest.itertuples()}
     return pd.DataFrame([{"file": paths.shown(processed_dir / name), "rows": len(frame),

@@ -1,9 +1,12 @@
 """One environment, two spellings: ``requirements.lock`` (pip/uv) and ``environment.yml`` (conda, Binder).
 
 ``requirements.lock`` is the exact, hashed lock of the whole dependency tree, compiled from
-``requirements.in`` by ``make lock`` (uv pip compile, Python 3.11, Linux x86_64).
-``environment.yml`` is generated from it (:func:`render_environment`) so that conda and Binder
-users get the same versions; ``tests/test_environment.py`` fails when the two drift apart.
+``requirements.in`` by ``make lock`` (``uv pip compile --universal``, Python 3.11): one lock for
+every platform, with environment markers on the packages only some platforms need (``appnope`` on
+macOS, ``pywinpty`` on Windows). ``environment.yml`` is generated from it
+(:func:`render_environment`), markers included, so that conda and Binder users get the same
+versions; ``tests/test_environment.py`` fails when the two drift apart, and dry-runs the install
+from the lock for Linux and macOS on x86-64 and arm64.
 
 ``python -m analysis.environment`` rewrites ``environment.yml`` from the lock.
 """
@@ -20,7 +23,9 @@ from analysis import paths
 LOCK = paths.PROJECT_ROOT / "requirements.lock"
 ENVIRONMENT = paths.PROJECT_ROOT / "environment.yml"
 PYTHON = "3.11"
-_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
+#: The platforms the lock must install on (uv's --python-platform names). Windows: use WSL.
+PLATFORMS = ("x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu", "aarch64-apple-darwin", "x86_64-apple-darwin")
+_REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*([^\\]*?))?\s*\\?\s*$")
 
 
 def normalise(name: str) -> str:
@@ -28,29 +33,42 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def lock_pins(text: str) -> dict[str, str]:
-    """``{name: version}`` of every ``name==version`` line of a pip lock file."""
-    pins = {}
-    for line in text.splitlines():
-        match = _PIN.match(line)
+def requirements(lines) -> list[tuple[str, str, str]]:
+    """``(name, version, marker)`` of every ``name==version [; marker]`` line (marker '' if none)."""
+    out = []
+    for line in lines:
+        match = _REQUIREMENT.match(line.strip())
         if match:
-            pins[normalise(match.group(1))] = match.group(2)
-    return pins
+            out.append((normalise(match.group(1)), match.group(2), (match.group(3) or "").strip()))
+    return out
 
 
-def environment_pins(text: str) -> tuple[str | None, dict[str, str]]:
-    """Python version and ``{name: version}`` of the pip section of an environment.yml."""
+def lock_requirements(text: str) -> list[tuple[str, str, str]]:
+    return requirements(text.splitlines())
+
+
+def lock_pins(text: str) -> dict[str, str]:
+    """``{name: version}`` of the lock's packages that this interpreter and platform install."""
+    from packaging.markers import Marker
+
+    return {name: version for name, version, marker in lock_requirements(text)
+            if not marker or Marker(marker).evaluate()}
+
+
+def environment_pins(text: str) -> tuple[str | None, list[tuple[str, str, str]]]:
+    """Python version and the ``(name, version, marker)`` of the pip section of an environment.yml."""
     env = yaml.safe_load(text)
-    python, pins = None, {}
+    python, pins = None, []
     for dep in env.get("dependencies", []):
         if isinstance(dep, str) and dep.startswith("python="):
             python = dep.split("=", 1)[1]
         elif isinstance(dep, dict):
-            for line in dep.get("pip", []):
-                match = _PIN.match(line)
-                if match:
-                    pins[normalise(match.group(1))] = match.group(2)
+            pins += requirements(dep.get("pip", []))
     return python, pins
+
+
+def _line(name: str, version: str, marker: str) -> str:
+    return f"{name}=={version}" + (f" ; {marker}" if marker else "")
 
 
 def render_environment(lock_text: str) -> str:
@@ -65,11 +83,16 @@ def render_environment(lock_text: str) -> str:
         f"  - python={PYTHON}",
         "  - pip",
         "  - pip:",
-        *(f"      - {name}=={version}" for name, version in sorted(lock_pins(lock_text).items())),
+        *(f"      - {_quoted(_line(*req))}" for req in sorted(lock_requirements(lock_text))),
         "      - --editable .",
         "",
     ]
     return "\n".join(lines)
+
+
+def _quoted(text: str) -> str:
+    """A YAML scalar for a requirement (markers hold quotes and colons-free text; quote if needed)."""
+    return text if "'" not in text and ":" not in text else '"' + text.replace('"', '\\"') + '"'
 
 
 def main() -> int:

@@ -2,7 +2,8 @@
 
 Each notebook writes its own fragment ``results/manifest/<notebook>.csv`` (see
 :mod:`analysis.outputs`); ``python -m analysis.manifest`` (the last step of ``make reproduce``)
-merges them. :func:`check` is what the tests run: every file under ``results/`` and
+merges them, and writes ``results/datapackage.json``, the Frictionless description of every
+results CSV (:mod:`analysis.results_package`). :func:`check` is what the tests run: every file under ``results/`` and
 ``data/processed/`` is listed exactly once and every hash holds.
 """
 
@@ -15,11 +16,15 @@ import pandas as pd
 
 from analysis import paths
 from analysis.outputs import MANIFEST_COLUMNS, MANIFEST_DIR_NAME
+from analysis.datapackage import dump_package
 from analysis.rawio import atomic_write_bytes, csv_bytes, sha256_file
+from analysis.results_package import package
 
 MANIFEST = paths.RESULTS / "manifest.csv"
-#: Files under results/ that no notebook produces: the manifest itself and documentation.
-NOT_OUTPUTS = {"results/manifest.csv", "results/README.md"}
+RESULTS_PACKAGE = paths.RESULTS / "datapackage.json"
+#: Files under results/ that no notebook produces: the manifest, the data package written with
+#: it, and documentation.
+NOT_OUTPUTS = {"results/manifest.csv", "results/datapackage.json", "results/README.md"}
 
 
 def merged(root: Path = paths.PROJECT_ROOT) -> pd.DataFrame:
@@ -30,9 +35,16 @@ def merged(root: Path = paths.PROJECT_ROOT) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[MANIFEST_COLUMNS].sort_values("file", ignore_index=True)
 
 
+def results_package(frame: pd.DataFrame) -> dict:
+    """The data package of every results CSV in the merged manifest ``frame``."""
+    csvs = frame[frame["file"].str.startswith("results/") & frame["file"].str.endswith(".csv")]
+    return package([(f.removeprefix("results/"), h) for f, h in zip(csvs["file"], csvs["sha256"], strict=True)])
+
+
 def write(root: Path = paths.PROJECT_ROOT) -> pd.DataFrame:
     frame = merged(root)
     atomic_write_bytes(root / "results" / "manifest.csv", csv_bytes(frame))
+    atomic_write_bytes(root / "results" / "datapackage.json", dump_package(results_package(frame)))
     return frame
 
 

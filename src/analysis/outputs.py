@@ -8,6 +8,12 @@ longer produces, and writes the notebook's manifest fragment
 ``results/manifest/<notebook>.csv`` (file, producing notebook, inputs, sha256).
 ``python -m analysis.manifest`` merges the fragments into ``results/manifest.csv``.
 
+Every CSV follows a declared schema: its columns, in order, and the precision each number is
+written with (:mod:`analysis.precision`). Files under the results folder are declared in
+``src/analysis/results_schema.yml`` (:mod:`analysis.results_package`); the cleaning step passes
+the processed resources' schemas from ``data/datapackage.json``. A CSV with undeclared or
+missing columns is refused before anything is written.
+
 Figures are saved byte-deterministically: PNG without the ``Software`` metadata, SVG with a fixed
 ``svg.hashsalt`` and no ``Date``; the data behind each figure is written beside it as CSV,
 because nbval does not compare images.
@@ -22,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.precision import apply_policy
 from analysis.rawio import atomic_write_bytes, csv_bytes, sha256_bytes
 
 MANIFEST_DIR_NAME = "manifest"
@@ -46,6 +53,13 @@ def figure_bytes(fig, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
+def _numeric(column: pd.Series) -> pd.Series:
+    """A column read back from CSV as numbers where every cell is one (bounds like '<1e-10' and
+    text stay text)."""
+    converted = pd.to_numeric(column, errors="coerce")
+    return converted if converted.notna().sum() == column.notna().sum() else column
+
+
 class OutputWriter:
     """Collects the outputs of one notebook and writes them, with its manifest fragment, at the end."""
 
@@ -63,18 +77,46 @@ class OutputWriter:
         self._files[path] = (data, ";".join(sorted({paths.shown(i) for i in inputs})))
         return path
 
-    def add_csv(self, path: str | Path, frame: pd.DataFrame, inputs: Iterable[str | Path] = ()) -> Path:
-        return self.add_bytes(path, csv_bytes(frame), inputs)
+    def add_csv(self, path: str | Path, frame: pd.DataFrame, inputs: Iterable[str | Path] = (),
+                fields: list[dict] | None = None) -> Path:
+        """``frame`` as CSV, each column as its schema declares (``fields``, or the declaration of
+        the file in ``results_schema.yml`` for files under the results folder)."""
+        path = paths.resolve(path)
+        fields = fields if fields is not None else self.declared_fields(path)
+        try:
+            text = apply_policy(frame, fields)
+        except ValueError as err:
+            raise ValueError(f"{paths.shown(path)}: {err}") from None
+        return self.add_bytes(path, csv_bytes(text), inputs)
+
+    def declared_fields(self, path: Path) -> list[dict]:
+        from analysis.results_package import SCHEMA_FILE, schema_for
+
+        try:
+            relative = path.relative_to(self.results_dir).as_posix()
+        except ValueError:
+            raise ValueError(f"{paths.shown(path)} is outside {paths.shown(self.results_dir)}: "
+                             "pass the schema of its columns (fields=...)") from None
+        resource = schema_for(relative)
+        if resource is None:
+            raise ValueError(f"{paths.shown(path)} is not declared in {paths.shown(SCHEMA_FILE)}: "
+                             "describe its columns (type, unit, description, precision) there")
+        return resource["schema"]["fields"]
+
+    def written(self, path: str | Path) -> pd.DataFrame:
+        """The CSV added as ``path``, read back: what a notebook shows is what the file holds."""
+        return pd.read_csv(io.BytesIO(self._files[paths.resolve(path)][0]), keep_default_na=False,
+                           na_values=[""], dtype=object).apply(_numeric)
 
     def add_text(self, path: str | Path, text: str, inputs: Iterable[str | Path] = ()) -> Path:
         return self.add_bytes(path, (text if text.endswith("\n") else text + "\n").encode("utf-8"), inputs)
 
     def add_figure(self, stem: str | Path, fig, data: pd.DataFrame, inputs: Iterable[str | Path] = (),
-                   formats: Iterable[str] = FIGURE_FORMATS) -> list[Path]:
+                   formats: Iterable[str] = FIGURE_FORMATS, fields: list[dict] | None = None) -> list[Path]:
         """``stem``.png and ``stem``.svg, and the data behind the figure as ``stem``.csv."""
         stem = str(stem)
         out = [self.add_bytes(f"{stem}.{fmt}", figure_bytes(fig, fmt), inputs) for fmt in formats]
-        out.append(self.add_csv(f"{stem}.csv", data, inputs))
+        out.append(self.add_csv(f"{stem}.csv", data, inputs, fields=fields))
         return out
 
     def image(self, path: str | Path):

@@ -27,6 +27,8 @@ from scipy.optimize import brentq
 from scipy.stats import bootstrap, norm, permutation_test, rankdata
 from statsmodels.stats.multitest import multipletests
 
+from analysis.stats.montecarlo import proportion_mcse, quantile_mcse
+
 
 @dataclass(frozen=True)
 class Association:
@@ -89,9 +91,12 @@ def spearman_test(x, y, n_permutations: int, n_bootstrap: int, rng: np.random.Ge
     boot = bootstrap((x, y), lambda a, b, axis=-1: spearman_rho(a, b, axis=axis), paired=True, vectorized=True,
                      n_resamples=n_bootstrap, confidence_level=confidence, method="BCa", rng=rng)
     exact = n_permutations >= math.factorial(len(x))
-    return {"rho": rho, "p_value": float(perm.pvalue), "ci_low": float(boot.confidence_interval.low),
-            "ci_high": float(boot.confidence_interval.high), "n": len(x),
-            "smallest_p": smallest_permutation_p(len(x), n_permutations), "exact": exact}
+    low, high = float(boot.confidence_interval.low), float(boot.confidence_interval.high)
+    draws = boot.bootstrap_distribution
+    return {"rho": rho, "p_value": float(perm.pvalue),
+            "p_mcse": 0.0 if exact else proportion_mcse(perm.pvalue, n_permutations),
+            "ci_low": low, "ci_high": high, "ci_mcse": max(quantile_mcse(draws, low), quantile_mcse(draws, high)),
+            "n": len(x), "smallest_p": smallest_permutation_p(len(x), n_permutations), "exact": exact}
 
 
 def smallest_permutation_p(n: int, n_permutations: int) -> float:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis.i18n import region_labels, t
 from analysis.plotstyle import PALETTE
+from analysis.stats.shortage import RATIOS
 
 CITY_COLOUR, REGION_COLOUR, LIMIT_COLOUR, ACCENT = PALETTE[3], PALETTE[0], "#555555", PALETTE[1]
 
@@ -184,7 +185,8 @@ def shortage_funnel_figure(sres, regions: pd.DataFrame, lang: str, year: int):
         ax.set_ylabel(wrap(t(ylab, lang), 45))
         ax.set_title(t(numerator, lang), loc="left", fontsize=9)
         ax.legend(fontsize=6, frameon=False, loc="upper right")
-        tables.append(units.assign(ratio=ratio, base=units["exposure"] * mult, national_rate=f["rate"],
+        base = sres.data.set_index("region_iso").loc[units["region_iso"], RATIOS[ratio][1]].to_numpy()
+        tables.append(units.assign(ratio=ratio, base=base, national_rate=f["rate"],
                                    phi=f["overdispersion"]["phi"]))
     fig.suptitle(wrap(t("stats_shortage_funnel_title", lang, year=year), 120), x=0.01, ha="left", fontsize=10)
     decimal_commas(fig, lang)

@@ -32,6 +32,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.stats.montecarlo import mean_mcse, quantile_mcse
+
 
 def _weights(x: np.ndarray, w) -> np.ndarray:
     return np.ones(x.shape[-1]) if w is None else np.asarray(w, dtype=float)
@@ -157,14 +159,17 @@ def binomial_resample(successes, totals, n_resamples: int, rng: np.random.Genera
 
 def resampled_intervals(successes, totals, groups, n_resamples: int, rng: np.random.Generator,
                         confidence: float = 0.95) -> pd.DataFrame:
-    """Estimate, percentile interval, resampled mean and bias of every index."""
+    """Estimate, percentile interval, resampled mean and bias of every index, with the
+    Monte-Carlo standard errors of the interval bounds and of the bias."""
     estimate = disparity_indices(successes, totals, groups)
     draws = disparity_indices(binomial_resample(successes, totals, n_resamples, rng), totals, groups)
     tail = (1 - confidence) / 2
     rows = []
     for name, value in estimate.items():
         sample = np.asarray(draws[name])
-        rows.append({"index": name, "estimate": float(value),
-                     "ci_low": float(np.quantile(sample, tail)), "ci_high": float(np.quantile(sample, 1 - tail)),
-                     "resampled_mean": float(sample.mean()), "bias": float(sample.mean() - value)})
+        low, high = float(np.quantile(sample, tail)), float(np.quantile(sample, 1 - tail))
+        rows.append({"index": name, "estimate": float(value), "ci_low": low, "ci_high": high,
+                     "ci_mcse": max(quantile_mcse(sample, low), quantile_mcse(sample, high)),
+                     "resampled_mean": float(sample.mean()), "bias": float(sample.mean() - value),
+                     "bias_mcse": mean_mcse(sample)})
     return pd.DataFrame(rows)

@@ -13,6 +13,7 @@ import pandas as pd
 from scipy.stats import norm
 from statsmodels.stats.multitest import multipletests
 
+from analysis.precision import format_value
 from analysis.stats import disparity, funnel, inequality
 from analysis.stats.tidy import frame, record
 
@@ -41,23 +42,24 @@ class RegionalResults:
         c = self.chi2
         od = self.overdispersion
         conf = f"{p['confidence'] * 100:g}%"
+        level = p["confidence"]
         rows = [
-            record("national_share", "inclusive_share", self.national["share"], ci_low=self.national["ci_low"],
-                   ci_high=self.national["ci_high"], n=n_pre, method=f"Wilson {conf} (statsmodels proportion_confint)",
+            record("national_share", "inclusive_share", self.national["share"], unit="proportion",
+                   ci_low=self.national["ci_low"], ci_high=self.national["ci_high"], conf_level=level, n=n_pre, method=f"Wilson {conf} (statsmodels proportion_confint)",
                    note="sum of the 20 regions; a census, so the interval is the superpopulation view"),
-            record("chi2_homogeneity", "chi2", c["statistic"], p_value=c["p_value"], n=c["n"],
+            record("chi2_homogeneity", "chi2", c["statistic"], unit="statistic", p_value=c["p_value"], n=c["n"],
                    method=f"Pearson chi-square, {c['groups']} regions x 2, df = {c['dof']} (scipy chi2_contingency)",
                    note=f"smallest expected count {c['min_expected']:.1f}; with n = {c['n']} preschools even small "
                         "differences are significant: read V"),
-            record("chi2_homogeneity", "cramers_v", c["cramers_v"], n=c["n"], method="Cramér's V",
+            record("chi2_homogeneity", "cramers_v", c["cramers_v"], unit="index", n=c["n"], method="Cramér's V",
                    note="0 = same share everywhere; 1 = complete separation"),
-            record("chi2_homogeneity", "cramers_v_bias_corrected", c["cramers_v_corrected"], n=c["n"],
+            record("chi2_homogeneity", "cramers_v_bias_corrected", c["cramers_v_corrected"], unit="index", n=c["n"],
                    method="bias-corrected Cramér's V (Bergsma 2013)"),
-            record("overdispersion", "phi", od["phi"], p_value=od["p_value"], n=n_regions,
+            record("overdispersion", "phi", od["phi"], unit="ratio", p_value=od["p_value"], n=n_regions,
                    method=f"winsorised z-scores ({od['winsorised_each_end']} at each end), phi = mean z^2, "
                           f"{n_regions} phi ~ chi2 on {od['dof']} df (Spiegelhalter 2005)",
                    note="phi = 1 means binomial variation only"),
-            record("overdispersion", "tau", np.sqrt(od["tau2"]), n=n_regions,
+            record("overdispersion", "tau", np.sqrt(od["tau2"]), unit="proportion", n=n_regions,
                    method="additive random-effects SD of the true regional shares (DerSimonian-Laird type, "
                           "Spiegelhalter 2005)",
                    note="between-region SD of the share on the proportion scale"),
@@ -65,23 +67,23 @@ class RegionalResults:
         for row in self.indices.itertuples():
             weighted = row.index.endswith("_weighted")
             rows.append(record(
-                "disparity_index", row.index, row.estimate, ci_low=row.ci_low, ci_high=row.ci_high, n=n_regions,
+                "disparity_index", row.index, row.estimate, unit="index", ci_low=row.ci_low, ci_high=row.ci_high,
+                conf_level=level, ci_mcse=row.ci_mcse, n=n_regions, resamples=p["n_resamples"],
                 method=(f"{'weighted by preschools' if weighted else 'each region counts once'}; "
-                        f"{conf} percentile interval from {p['n_resamples']} binomial resamples of each region's count "
-                        f"(seed {p['seed']})"),
-                note=f"bias (resampled mean - estimate) = {row.bias:.3g}; regions not resampled: "
-                     "they are the whole population"))
-        rows.append(record("lorenz", "gini_from_lorenz_curve", self.lorenz_gini, n=n_regions,
+                        f"percentile interval from binomial resamples of each region's count (seed {p['seed']})"),
+                note=f"bias (resampled mean - estimate) = {format_value(row.bias, {'significant': 2}, row.bias_mcse)}; "
+                     "regions not resampled: they are the whole population"))
+        rows.append(record("lorenz", "gini_from_lorenz_curve", self.lorenz_gini, unit="index", n=n_regions,
                            method="1 - sum (X_k - X_k-1)(Y_k + Y_k-1), regions ordered by share",
                            note="equals the Gini weighted by preschools"))
         flagged = int(self.units["flagged"].sum())
-        rows.append(record("funnel", "regions_flagged", flagged, n=n_regions,
+        rows.append(record("funnel", "regions_flagged", flagged, unit="regions", n=n_regions,
                            method=f"overdispersion-adjusted z, two-sided, Holm across {n_regions} regions at "
                                   f"alpha = {p['alpha']}"))
         for col, label in (("outside_exact_95", "regions_outside_exact_95"), ("outside_exact_998", "regions_outside_exact_998"),
                            ("outside_phi_998", "regions_outside_phi_widened_998"),
                            ("outside_tau_998", "regions_outside_tau_widened_998")):
-            rows.append(record("funnel", label, int(self.units[col].sum()), n=n_regions,
+            rows.append(record("funnel", label, int(self.units[col].sum()), unit="regions", n=n_regions,
                                method="exact binomial limits (Spiegelhalter 2005 interpolation)" if "exact" in col
                                else "normal limits widened for overdispersion"))
         return frame(rows)
@@ -89,20 +91,22 @@ class RegionalResults:
     def region_table(self) -> pd.DataFrame:
         """One tidy row per region and statistic: Wilson interval, funnel z-scores and flags."""
         conf = f"{self.params['confidence'] * 100:g}%"
+        level = self.params["confidence"]
         rows = []
         for w, u, (_, d) in zip(self.wilson.itertuples(), self.units.itertuples(), self.data.iterrows(), strict=True):
             region = d["region_iso"]
-            rows.append(record("wilson_interval", "inclusive_share", w.share, subject=region, ci_low=w.ci_low,
-                               ci_high=w.ci_high, n=w.total, method=f"Wilson {conf}"))
-            rows.append(record("funnel", "z", u.z, subject=region, p_value=u.p_value_unadjusted_z,
+            rows.append(record("wilson_interval", "inclusive_share", w.share, subject=region, unit="proportion",
+                               ci_low=w.ci_low, ci_high=w.ci_high, conf_level=level, n=w.total, method=f"Wilson {conf}"))
+            rows.append(record("funnel", "z", u.z, subject=region, unit="standard deviations", p_value=u.p_value_unadjusted_z,
                                p_adjusted=u.p_unadjusted_z_holm, n=w.total,
                                method="z = (share - national) / binomial SE, two-sided normal p; Holm across regions",
                                note="ignores overdispersion"))
-            rows.append(record("funnel", "z_overdispersion_adjusted", u.z_adjusted, subject=region, p_value=u.p_value,
+            rows.append(record("funnel", "z_overdispersion_adjusted", u.z_adjusted, subject=region,
+                               unit="standard deviations", p_value=u.p_value,
                                p_adjusted=u.p_adjusted, n=w.total,
                                method=f"z / sqrt(phi), phi = {self.overdispersion['phi']:.4g}; Holm across regions",
                                note="flagged" if u.flagged else ""))
-            rows.append(record("funnel", "z_random_effects", u.z_random_effects, subject=region,
+            rows.append(record("funnel", "z_random_effects", u.z_random_effects, subject=region, unit="standard deviations",
                                p_value=u.p_random_effects, p_adjusted=u.p_random_effects_adjusted, n=w.total,
                                method="(share - national) / sqrt(SE^2 + tau^2); Holm across regions (sensitivity)"))
         return frame(rows)

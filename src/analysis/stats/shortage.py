@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.stats import association, disparity, funnel, inequality
+from analysis.stats.montecarlo import proportion_mcse
 from analysis.stats.tidy import frame, record
 
 #: Ratios of notebook 41: name -> (numerator, denominator, multiplier).
@@ -24,6 +25,13 @@ RATIOS = {
     "state_shortage_per_100_sen": ("shortage_state", "sen_children", 100),
     "shortage_per_inclusive": ("shortage_total", "preschools_inclusive", 1),
     "state_shortage_per_inclusive": ("shortage_state", "preschools_inclusive", 1),
+}
+#: The unit of each ratio (the ``unit`` column of the tidy tables).
+RATIO_UNITS = {
+    "shortage_per_100_sen": "persons per 100 children with SEN",
+    "state_shortage_per_100_sen": "persons per 100 children with SEN",
+    "shortage_per_inclusive": "persons per preschool with inclusive conditions",
+    "state_shortage_per_inclusive": "persons per preschool with inclusive conditions",
 }
 
 
@@ -132,67 +140,76 @@ class ShortageResults:
         for ratio, f in self.funnels.items():
             num, den, mult = RATIOS[ratio]
             od = f["overdispersion"]
-            rows.append(record("ratio_national", ratio, f["rate"], n=n_regions,
+            rows.append(record("ratio_national", ratio, f["rate"], unit=RATIO_UNITS[ratio], n=n_regions,
                                method=f"sum of {num} / sum of {den} x {mult}",
                                note=("scope matched: state shortage over public-preschool denominators" if "state" in ratio
                                      else "scope mismatch: shortage includes private preschools, the denominator does not")))
-            rows.append(record("overdispersion", f"phi_{ratio}", od["phi"], p_value=od["p_value"], n=n_regions,
+            rows.append(record("overdispersion", f"phi_{ratio}", od["phi"], unit="ratio", p_value=od["p_value"], n=n_regions,
                                method=f"Poisson z-scores winsorised ({od['winsorised_each_end']} at each end); "
                                       f"{n_regions} phi ~ chi2 on {od['dof']} df",
                                note="phi far above 1: Poisson limits are no yardstick for these ratios"))
-            rows.append(record("funnel", f"regions_flagged_{ratio}", int(f["units"]["flagged"].sum()), n=n_regions,
+            rows.append(record("funnel", f"regions_flagged_{ratio}", int(f["units"]["flagged"].sum()), unit="regions",
+                               n=n_regions,
                                method="overdispersion-adjusted z, Holm across regions"))
             rows.append(record("funnel", f"regions_outside_exact_998_{ratio}", int(f["units"]["outside_exact_998"].sum()),
-                               n=n_regions, method="exact Poisson 99.8% limits (Spiegelhalter 2005 interpolation)"))
+                               unit="regions", n=n_regions, method="exact Poisson 99.8% limits (Spiegelhalter 2005 interpolation)"))
         s = self.splits
         for name, label in (("urban", "urban_share"), ("private", "private_share")):
             nat = s["national"][name]
-            rows.append(record("national_split", label, nat["share"], ci_low=nat["ci_low"], ci_high=nat["ci_high"],
-                               n=int(nat["total"]), method=f"Wilson {p['confidence'] * 100:g}%",
+            rows.append(record("national_split", label, nat["share"], unit="proportion", ci_low=nat["ci_low"],
+                               ci_high=nat["ci_high"], conf_level=p["confidence"], n=int(nat["total"]), method=f"Wilson {p['confidence'] * 100:g}%",
                                note="persons short are not independent trials: the interval is nominal"))
         for key, label, note in (("urban_rural", "urban_rural_homogeneity",
                                   "cities excluded (no rural areas): " + ";".join(s["urban_rural_excluded"])),
                                  ("state_private", "state_private_homogeneity", "all regions")):
             c = s[key]
-            rows.append(record("chi2_homogeneity", f"{label}_chi2", c["statistic"], p_value=c["p_value"], n=c["n"],
+            rows.append(record("chi2_homogeneity", f"{label}_chi2", c["statistic"], unit="statistic",
+                               p_value=c["p_value"], n=c["n"],
                                method=f"Pearson chi-square, {c['groups']} regions x 2, df = {c['dof']}",
                                note=f"{note}; smallest expected count {c['min_expected']:.1f}; persons are not "
                                     "independent units: read V"))
-            rows.append(record("chi2_homogeneity", f"{label}_cramers_v", c["cramers_v"], n=c["n"], method="Cramér's V"))
-            rows.append(record("chi2_homogeneity", f"{label}_cramers_v_bias_corrected", c["cramers_v_corrected"], n=c["n"],
+            rows.append(record("chi2_homogeneity", f"{label}_cramers_v", c["cramers_v"], unit="index", n=c["n"],
+                               method="Cramér's V"))
+            rows.append(record("chi2_homogeneity", f"{label}_cramers_v_bias_corrected", c["cramers_v_corrected"],
+                               unit="index", n=c["n"],
                                method="bias-corrected Cramér's V (Bergsma 2013)"))
         for row in self.concentration.itertuples():
-            rows.append(record("concentration", f"top{row.top}_share_of_shortage", row.shortage_share, n=n_regions,
+            rows.append(record("concentration", f"top{row.top}_share_of_shortage", row.shortage_share, unit="proportion",
+                               n=n_regions,
                                method=f"regions with the {row.top} largest shortages: {row.regions}",
                                note=f"the same regions hold {row.sen_share:.1%} of children with SEN and "
                                     f"{row.preschool_share:.1%} of public preschools"))
         for name, gini in self.lorenz_gini.items():
-            rows.append(record("concentration", f"gini_shortage_vs_{name}", gini, n=n_regions,
+            rows.append(record("concentration", f"gini_shortage_vs_{name}", gini, unit="index", n=n_regions,
                                method="Gini from the Lorenz curve of the shortage against " + name.replace("_", " ")))
         for row in self.associations.itertuples():
-            rows.append(record("spearman", row.key, row.rho, ci_low=row.ci_low, ci_high=row.ci_high,
-                               p_value=row.p_value, p_adjusted=row.p_holm, n=row.n,
-                               method=(f"Spearman's rho; permutation p ({p['n_permutations']} permutations, smallest "
+            rows.append(record("spearman", row.key, row.rho, unit="correlation", ci_low=row.ci_low, ci_high=row.ci_high,
+                               conf_level=p["confidence"], ci_mcse=row.ci_mcse, p_value=row.p_value, p_mcse=row.p_mcse,
+                               p_adjusted=row.p_holm, n=row.n, resamples=p["n_permutations"],
+                               method=(f"Spearman's rho; permutation p (resamples = permutations, smallest "
                                        f"possible {row.smallest_p:.2g}); paired BCa bootstrap "
                                        f"({p['n_bootstrap']} resamples); Holm across {len(self.associations)}; seed {p['seed']}"),
                                note=f"shared term: {row.shared_term}; region-level only (ecological fallacy)"))
         for row in self.power.itertuples():
-            rows.append(record("power", row.quantity, row.estimate, n=row.n, method=row.method, note=row.note))
+            rows.append(record("power", row.quantity, row.estimate, unit="probability" if row.quantity.startswith("power")
+                               else "correlation", estimate_mcse=row.mcse, resamples=row.resamples, n=row.n,
+                               method=row.method, note=row.note))
         return frame(rows)
 
     def region_table(self) -> pd.DataFrame:
         rows = []
         for ratio, f in self.funnels.items():
             for u in f["units"].itertuples():
-                rows.append(record("ratio", ratio, u.estimate, subject=u.region_iso, n=int(u.count),
+                rows.append(record("ratio", ratio, u.estimate, subject=u.region_iso, unit=RATIO_UNITS[ratio], n=int(u.count),
                                    method=" / ".join(RATIOS[ratio][:2]) + f" x {RATIOS[ratio][2]}"))
                 rows.append(record("funnel", f"z_overdispersion_adjusted_{ratio}", u.z_adjusted, subject=u.region_iso,
+                                   unit="standard deviations",
                                    p_value=u.p_value, p_adjusted=u.p_adjusted, n=int(u.count),
                                    method=f"Poisson z / sqrt(phi), phi = {f['overdispersion']['phi']:.4g}; Holm across regions",
                                    note="flagged" if u.flagged else ""))
         for r in self.data.itertuples():
             for col in ("urban_share", "private_share"):
-                rows.append(record("split", col, getattr(r, col), subject=r.region_iso, n=r.shortage_total,
+                rows.append(record("split", col, getattr(r, col), subject=r.region_iso, unit="proportion", n=r.shortage_total,
                                    method=f"shortage_{col.split('_')[0]} / shortage_total",
                                    note="no rural areas" if col == "urban_share" and r.type == "city" else ""))
         return frame(rows)
@@ -205,13 +222,14 @@ def power_table(n: int, alpha: float, n_tests: int, rng: np.random.Generator, n_
     for a, label in ((alpha, f"alpha = {alpha:g}"), (alpha / n_tests, f"alpha = {alpha:g}/{n_tests} (Holm's first step)")):
         for rho in POWER_RHOS:
             rows.append({"quantity": f"power_rho_{rho:g}_alpha_{a:.4g}", "estimate": association.power_spearman(rho, n, a),
-                         "n": n, "method": f"Fisher z with Bonett-Wright SD, two-sided, {label}",
+                         "mcse": None, "resamples": None, "n": n, "method": f"Fisher z with Bonett-Wright SD, two-sided, {label}",
                          "note": f"probability of detecting a true rho_s of {rho:g} with {n} regions"})
         rows.append({"quantity": f"detectable_rho_80pct_alpha_{a:.4g}", "estimate": association.detectable_rho(n, a),
-                     "n": n, "method": f"smallest |rho_s| detected with 80% power, {label}",
+                     "mcse": None, "resamples": None, "n": n, "method": f"smallest |rho_s| detected with 80% power, {label}",
                      "note": "weaker associations are likely to be missed"})
-    rows.append({"quantity": f"power_rho_0.5_alpha_{alpha:g}_simulated",
-                 "estimate": association.simulated_power(0.5, n, alpha, n_sims, rng), "n": n,
+    simulated = association.simulated_power(0.5, n, alpha, n_sims, rng)
+    rows.append({"quantity": f"power_rho_0.5_alpha_{alpha:g}_simulated", "estimate": simulated,
+                 "mcse": proportion_mcse(simulated, n_sims), "resamples": n_sims, "n": n,
                  "method": f"simulation, {n_sims} bivariate normal samples, simulated null critical value",
                  "note": "check of the analytic power"})
     return pd.DataFrame(rows)

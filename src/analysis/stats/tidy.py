@@ -1,11 +1,14 @@
 """One tidy record format for every statistic the statistics notebooks report.
 
 Every row is one number: which ``test`` produced it, which ``quantity`` it is, for which
-``subject`` (a region code, an indicator, or ``national``), its ``estimate`` with an interval
-(``ci_low``, ``ci_high``; empty where none is defined), a ``p_value`` and, where a family of
-tests was corrected, the ``p_adjusted`` value with the correction named in ``method``; ``n`` is
-the number of units the statistic rests on (regions, preschools, points of a series) and
-``note`` says what the number cannot tell.
+``subject`` (a region code, an indicator, or ``national``), its ``estimate`` in its ``unit``
+with an interval (``ci_low``, ``ci_high`` at ``conf_level``; empty where none is defined), a
+``p_value`` and, where a family of tests was corrected, the ``p_adjusted`` value with the
+correction named in ``method``; ``n`` is the number of units the statistic rests on (regions,
+preschools, points of a series) and ``note`` says what the number cannot tell. Numbers that come
+from resampling carry their Monte-Carlo standard error (``estimate_mcse``, ``ci_mcse``,
+``p_mcse``) and the number of ``resamples``; the precision policy writes them with only the
+digits that error supports (``src/analysis/results_schema.yml``, field set ``tidy``).
 """
 
 from __future__ import annotations
@@ -16,18 +19,26 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-COLUMNS = ["test", "quantity", "subject", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted",
-           "n", "method", "note"]
-#: Significant digits kept in stored numbers (enough for every reported digit, and stable).
-SIGNIFICANT = 12
+COLUMNS = ["test", "quantity", "subject", "estimate", "estimate_mcse", "unit", "ci_low", "ci_high", "conf_level",
+           "ci_mcse", "p_value", "p_mcse", "p_adjusted", "n", "resamples", "method", "note"]
+_NUMBERS = ("estimate", "estimate_mcse", "ci_low", "ci_high", "conf_level", "ci_mcse", "p_value", "p_mcse", "p_adjusted")
 
 
-def record(test: str, quantity: str, estimate=None, *, subject: str = "national", ci_low=None, ci_high=None,
-           p_value=None, p_adjusted=None, n=None, method: str = "", note: str = "") -> dict:
+def record(test: str, quantity: str, estimate=None, *, subject: str = "national", unit: str = "",
+           ci_low=None, ci_high=None, conf_level=None, p_value=None, p_adjusted=None, n=None, resamples=None,
+           estimate_mcse=None, ci_mcse=None, p_mcse=None, method: str = "", note: str = "") -> dict:
     """One statistic as a dict with the tidy columns."""
+    if (ci_low is not None or ci_high is not None) and conf_level is None:
+        raise ValueError(f"{test}/{quantity}: an interval needs its conf_level")
     return {"test": test, "quantity": quantity, "subject": subject, "estimate": _num(estimate),
-            "ci_low": _num(ci_low), "ci_high": _num(ci_high), "p_value": _num(p_value),
-            "p_adjusted": _num(p_adjusted), "n": None if n is None else int(n), "method": method, "note": note}
+            "estimate_mcse": _num(estimate_mcse), "unit": unit, "ci_low": _num(ci_low), "ci_high": _num(ci_high),
+            "conf_level": _num(conf_level) if ci_low is not None or ci_high is not None else None,
+            "ci_mcse": _num(ci_mcse), "p_value": _num(p_value), "p_mcse": _num(p_mcse),
+            "p_adjusted": _num(p_adjusted), "n": _int(n), "resamples": _int(resamples), "method": method, "note": note}
+
+
+def _int(value):
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _num(value):
@@ -37,33 +48,15 @@ def _num(value):
     return None if math.isnan(value) else value
 
 
-def round_sig(value, digits: int = SIGNIFICANT):
-    """``value`` rounded to ``digits`` significant digits (None and NaN pass through)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return value
-    value = float(value)
-    if value == 0 or math.isinf(value):
-        return value
-    return round(value, digits - 1 - int(math.floor(math.log10(abs(value)))))
-
-
 def frame(records: Iterable[dict]) -> pd.DataFrame:
-    """Tidy records as a DataFrame with the standard columns, numbers rounded for stable files."""
+    """Tidy records as a DataFrame with the standard columns (the writer rounds by the policy)."""
     out = pd.DataFrame(list(records), columns=COLUMNS)
-    for column in ("estimate", "ci_low", "ci_high", "p_value", "p_adjusted"):
-        out[column] = pd.to_numeric(out[column].map(round_sig), errors="coerce").astype("float64")
-    out["n"] = pd.to_numeric(out["n"]).astype("Int64")
-    for column in ("test", "quantity", "subject", "method", "note"):
+    for column in _NUMBERS:
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
+    for column in ("n", "resamples"):
+        out[column] = pd.to_numeric(out[column]).astype("Int64")
+    for column in ("test", "quantity", "subject", "unit", "method", "note"):
         out[column] = out[column].fillna("").astype("str")
-    return out
-
-
-def rounded(table: pd.DataFrame, digits: int = SIGNIFICANT) -> pd.DataFrame:
-    """Every float column of ``table`` rounded to ``digits`` significant digits."""
-    out = table.copy()
-    for column in out.columns:
-        if pd.api.types.is_float_dtype(out[column]):
-            out[column] = out[column].map(lambda v: round_sig(v, digits)).astype("float64")
     return out
 
 

@@ -55,47 +55,55 @@ class TrendResults:
         c = tv["comparison"]
         span = f"{tv['start_year']}-{tv['end_year']}"
         rows = [
-            record("poisson_two_counts", "rate_ratio", c["ratio"], subject=TVET_INDICATOR, ci_low=c["ratio_low"],
-                   ci_high=c["ratio_high"], p_value=c["p_value"], n=2,
+            record("poisson_two_counts", "rate_ratio", c["ratio"], subject=TVET_INDICATOR, unit="ratio",
+                   ci_low=c["ratio_low"], ci_high=c["ratio_high"], conf_level=p["confidence"], p_value=c["p_value"], n=2,
                    method=f"score test and {conf} score interval (statsmodels test_poisson_2indep, "
                           "confint_poisson_2indep), equal exposures",
                    note=f"{tv['end']} ({tv['end_year']}) against {tv['start']} ({tv['start_year']}); counts of enrolled "
                         "students are stocks, not independent events: the Poisson variance is a lower bound"),
-            record("poisson_two_counts", "rate_ratio_exact_conditional_p", c["ratio"], subject=TVET_INDICATOR,
+            record("poisson_two_counts", "rate_ratio_exact_conditional_p", c["ratio"], subject=TVET_INDICATOR, unit="ratio",
                    p_value=c["p_exact_conditional"], n=2, method="exact conditional (binomial) test"),
-            record("poisson_two_counts", f"growth_{span}", c["growth"], subject=TVET_INDICATOR, ci_low=c["growth_low"],
-                   ci_high=c["growth_high"], n=2, method="rate ratio - 1, score interval"),
+            record("poisson_two_counts", f"growth_{span}", c["growth"], subject=TVET_INDICATOR, unit="proportion",
+                   ci_low=c["growth_low"], ci_high=c["growth_high"], conf_level=p["confidence"], n=2, method="rate ratio - 1, score interval"),
             record("poisson_two_counts", "annual_growth_compound", c["annual_growth"], subject=TVET_INDICATOR,
-                   ci_low=c["annual_low"], ci_high=c["annual_high"], n=2,
+                   unit="proportion per year", ci_low=c["annual_low"], ci_high=c["annual_high"],
+                   conf_level=p["confidence"], n=2,
                    method=f"rate ratio^(1/{c['years']}) - 1", note="assumes a constant rate between the two points"),
-            record("poisson_two_counts", "dispersion_threshold", c["dispersion_threshold"], subject=TVET_INDICATOR, n=2,
+            record("poisson_two_counts", "dispersion_threshold", c["dispersion_threshold"], subject=TVET_INDICATOR,
+                   unit="ratio", n=2,
                    method="(z / z_crit)^2: quasi-Poisson dispersion above which the difference is not significant",
                    note="two points leave no degree of freedom to estimate the dispersion"),
-            record("mann_kendall_exact", "smallest_possible_p", tv["smallest_p_trend"], subject=TVET_INDICATOR, n=2,
+            record("mann_kendall_exact", "smallest_possible_p", tv["smallest_p_trend"], subject=TVET_INDICATOR,
+                   unit="probability", n=2,
                    method="2 / n! (exact Mann-Kendall)", note="with two points no trend test, and no test of steadiness"),
         ]
         for r in self.trends.itertuples():
             subject = f"{r.indicator} [{r.analysis_set}]"
-            rows.append(record("mann_kendall_exact", "smallest_possible_p_at_n", r.smallest_p_at_n, subject=subject, n=r.n,
+            rows.append(record("mann_kendall_exact", "smallest_possible_p_at_n", r.smallest_p_at_n, subject=subject,
+                               unit="probability", n=r.n,
                                method="2 / n! (no ties)"))
-            rows.append(record("mann_kendall_exact", "smallest_possible_p_with_ties", r.smallest_p, subject=subject, n=r.n,
+            rows.append(record("mann_kendall_exact", "smallest_possible_p_with_ties", r.smallest_p, subject=subject,
+                               unit="probability", n=r.n,
                                method="exact null distribution with this series' ties",
                                note="cannot reject at alpha whatever the values" if r.smallest_p > p["alpha"] else ""))
             if not pd.isna(r.p_value):
-                rows.append(record("mann_kendall_exact", "kendall_tau_b", r.tau_b, subject=subject, p_value=r.p_value,
+                rows.append(record("mann_kendall_exact", "kendall_tau_b", r.tau_b, subject=subject, unit="correlation",
+                                   p_value=r.p_value,
                                    p_adjusted=r.p_holm, n=r.n,
                                    method=f"{r.mk_method}; Holm across the {r.holm_family} tested indicators of this set",
                                    note=f"S = {int(r.s)}"))
             if not pd.isna(r.sen_slope):
-                rows.append(record("sen_slope", "slope_per_year", r.sen_slope, subject=subject, ci_low=r.sen_low,
-                                   ci_high=r.sen_high, n=r.n,
+                rows.append(record("sen_slope", "slope_per_year", r.sen_slope, subject=subject, unit="per year",
+                                   ci_low=r.sen_low, ci_high=r.sen_high, conf_level=p["confidence"], n=r.n,
                                    method=f"scipy theilslopes, nominal {conf} interval",
                                    note=f"real coverage at this n: {r.sen_coverage:.1%}"))
-                rows.append(record("sen_slope", "interval_real_coverage", r.sen_coverage, subject=subject, n=r.n,
+                rows.append(record("sen_slope", "interval_real_coverage", r.sen_coverage, subject=subject,
+                                   unit="proportion", n=r.n,
                                    method="exact, exchangeable continuous errors (q-multinomial of the time ties)"))
             if not pd.isna(r.glm_growth):
-                rows.append(record("poisson_trend", "annual_growth", r.glm_growth, subject=subject, ci_low=r.glm_low,
-                                   ci_high=r.glm_high, p_value=r.glm_p, p_adjusted=r.glm_p_holm, n=r.n,
+                rows.append(record("poisson_trend", "annual_growth", r.glm_growth, subject=subject,
+                                   unit="proportion per year", ci_low=r.glm_low, ci_high=r.glm_high,
+                                   conf_level=p["confidence"], p_value=r.glm_p, p_adjusted=r.glm_p_holm, n=r.n,
                                    method=f"{r.glm_method}; Holm across the {r.glm_holm_family} count indicators of this set",
                                    note=f"Pearson dispersion {r.glm_dispersion:.3g}, scale used {r.glm_scale:.3g}"))
         for r in self.comparison.itertuples():
@@ -104,7 +112,7 @@ class TrendResults:
                 if value is None or pd.isna(value):
                     continue
                 rows.append(record("article_vs_statements", f"article_minus_statement_{side}", getattr(r, f"{side}_difference"),
-                                   subject=r.indicator, n=2,
+                                   subject=r.indicator, unit="count", n=2,
                                    method=f"article {r.article_stat_id} ({r.article_value:g} at {r.article_date}) - "
                                           f"statement line {getattr(r, f'{side}_line')} ({value:g}, "
                                           f"{getattr(r, f'{side}_qualifier')}, {getattr(r, f'{side}_date')}, "
