@@ -68,11 +68,11 @@ $(STAMPS)/90_build_report: $(M)/report.py $(P)/corrections_log.csv \
     $(filter-out notebooks/90_build_report.ipynb,$(wildcard notebooks/*.ipynb)) \
     $(wildcard results/tables/* results/figures/* results/claims/* results/stats/*) | $(REPORTED)
 
-.PHONY: help reproduce test lab clean distclean venv lock rehash bench
+.PHONY: help reproduce test lab clean distclean venv lock rehash register-year bench
 
 help: ## Show this help (the default goal)
 	@echo "Usage: make <target>   (first use creates .venv from requirements.lock)"
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}'
 
 # make reproduce runs in three layers: the cleaning step; then every notebook that reads only its
 # outputs, $(JOBS) at a time; then the report. One process runs them all (analysis.batch_runner);
@@ -84,14 +84,18 @@ FIRST      := notebooks/00_clean_extracts.ipynb
 LAST       := notebooks/90_build_report.ipynb
 MIDDLE     := $(filter-out $(FIRST) $(LAST),$(addprefix notebooks/,$(addsuffix .ipynb,$(NOTEBOOKS))))
 
-reproduce: $(INSTALLED) ## Run the whole analysis: every notebook in order, in place (skips unchanged steps)
+reproduce: $(INSTALLED) ## Run the whole analysis (skips unchanged steps); YEAR=2024: another year, into build/years/2024
+ifneq ($(strip $(YEAR)),)
+	$(PY) -m analysis.years run $(YEAR) --jobs $(JOBS) $(if $(VERBOSE),--verbose)
+else
 	@queue=$$(mktemp); trap 'rm -f "$$queue"' EXIT; \
 	$(MAKE) --no-print-directory QUEUE="$$queue" $(STEPS) >/dev/null; \
 	if [ -s "$$queue" ]; then \
-		$(PY) -m analysis.batch_runner --jobs $(JOBS) --stamps $(STAMPS) --make "$(MAKE)" \
+		$(PY) -m analysis.batch_runner --jobs $(JOBS) --stamps $(STAMPS) --make "$(MAKE)" $(if $(VERBOSE),--verbose) \
 			--layer "$(FIRST)" --layer "$(MIDDLE)" --layer "$(LAST)"; fi
 	@$(MAKE) --no-print-directory $(STAMPS)/manifest
 	@echo "==> reproduce: all $(words $(NOTEBOOKS)) notebook(s) up to date"
+endif
 
 # results/manifest.csv is rewritten only when it changes, so a stamp records that it is current.
 $(STAMPS)/manifest: $(STEPS)
@@ -122,6 +126,10 @@ bench: $(INSTALLED) ## Benchmark: environment, clean and no-op reproduce, floor,
 
 rehash: $(INSTALLED) ## Record new sha256 of raw files (only after a reviewed re-transcription)
 	$(PY) -m analysis.datapackage rehash
+
+register-year: $(INSTALLED) ## Describe YEAR's raw files (data/raw/*_YEAR.csv) with the previous year's schemas
+	@test -n "$(YEAR)" || { echo "usage: make register-year YEAR=2024" >&2; exit 2; }
+	$(PY) -m analysis.datapackage register $(YEAR)
 
 $(INSTALLED): requirements.lock pyproject.toml
 	@echo "==> setting up $(VENV) from requirements.lock (Python: $(PYTHON_BOOT))"

@@ -19,8 +19,9 @@ from analysis.datapackage import rehash
 #: with ``--dist loadfile --no-loadscope-reorder``, which hands out whole files in collection
 #: order; starting these first lets the other worker run everything else meanwhile, instead of
 #: one worker running the longest file alone at the end (measured: ~95 s against ~70 s).
-LONG_RUNNING_FIRST = ("tests/test_interruption.py", "tests/test_stats_summary.py", "notebooks/41_teacher_shortage.ipynb",
-                      "notebooks/42_trends.ipynb", "notebooks/40_regional_disparity.ipynb", "tests/test_next_year.py")
+LONG_RUNNING_FIRST = ("tests/test_interruption.py", "tests/test_cpu_paths.py", "tests/test_next_year.py",
+                      "tests/test_stats_summary.py", "notebooks/41_teacher_shortage.ipynb",
+                      "notebooks/42_trends.ipynb", "notebooks/40_regional_disparity.ipynb")
 
 
 def pytest_collection_modifyitems(config, items):

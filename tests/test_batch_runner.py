@@ -20,7 +20,7 @@ def test_runs_in_place_in_parallel_and_stamps_only_successes(tmp_path, capsys, t
         outputs = [o for c in nbformat.read(path, as_version=4).cells for o in c.get("outputs", [])]
         assert any(o.get("text") == f"{i * 7}\n" for o in outputs)
     assert bad.read_bytes() == before_bad, "a failed notebook is not replaced"
-    assert "FAILED" in capsys.readouterr().out
+    assert "FAILED" in capsys.readouterr().err
 
 
 def test_longest_first_uses_last_durations_then_code_cells(tmp_path, tiny_notebook):

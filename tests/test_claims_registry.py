@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import paths
+from analysis.errors import RawDataError
 from analysis.claims import registry
 from analysis.claims.checks import CHECKS
 from analysis.claims.model import TABLES
@@ -141,7 +142,7 @@ def test_malformed_registry_is_refused_naming_the_claim(change, message):
 
 def test_load_registry_names_the_file(tmp_path):
     (tmp_path / registry.CLAIMS_FILE).write_text("sections: [{id: results}]\nclaims:\n  - {id: R1}\n", encoding="utf-8")
-    with pytest.raises(registry.RegistryError, match="claims.yml: claim R1: missing keys"):
+    with pytest.raises(RawDataError, match="claims.yml, line 3, claim R1: missing keys"):
         registry.load_registry(tmp_path)
 
 

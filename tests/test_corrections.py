@@ -90,7 +90,8 @@ def test_committed_c001_and_c002(committed):
 def test_a_valid_written_file_loads(tmp_path):
     path = write_yaml(tmp_path, [entry(), entry(id="C102", status="withdrawn")])
     loaded = load_corrections(path)
-    assert loaded == [correction(), correction(id="C102", status="withdrawn")]
+    assert [dataclasses.replace(c, line=None) for c in loaded] == [correction(), correction(id="C102", status="withdrawn")]
+    assert [c.line for c in loaded] == [1, 13], "each correction knows its line, for messages"
 
 
 def test_quoted_values_are_kept_as_printed_text(tmp_path):
@@ -118,7 +119,7 @@ def test_unquoted_printed_values_are_refused(tmp_path, line, problem):
 
 @pytest.mark.parametrize("key", ["reason", "evidence"])
 def test_reason_and_evidence_must_be_filled_in(tmp_path, key):
-    path = write_yaml(tmp_path, [entry(**{key: "  "})])
+    path = write_yaml(tmp_path, [entry(**{key: ""})])
     with pytest.raises(RawDataError, match=f"'{key}' must not be empty"):
         load_corrections(path)
 
@@ -132,14 +133,14 @@ def test_empty_file_has_no_corrections(tmp_path):
 @pytest.mark.parametrize(
     ("entries", "problem"),
     [
-        ([entry(reason=None)], r"entry 1 \('?C101'?\): expected the keys"),
-        ([entry(note="extra")], r"entry 1 \('?C101'?\): expected the keys"),
+        ([entry(reason=None)], r"line 1, correction C101: expected the keys"),
+        ([entry(note="extra")], r"line 1, correction C101: expected the keys"),
         ([entry(action="delete")], r"unknown action 'delete'"),
         ([entry(status="pending")], r"unknown status 'pending'"),
-        ([entry(), entry()], r"entry 2 \('?C101'?\): id 'C101' is used twice"),
+        ([entry(), entry()], r"line 13, correction C101: id 'C101' is used twice"),
         ([entry(match="БҚО")], r"'match' must map column names to printed values"),
         ([entry(match={})], r"'match' must map column names to printed values"),
-        (["C101"], r"entry 1 \(C101\): expected the keys"),
+        (["C101"], r"line 1, entry 1: expected the keys .*, found str 'C101'"),
         ({"C101": entry()}, r"expected a list of corrections"),
     ],
     ids=["missing-key", "extra-key", "unknown-action", "unknown-status", "duplicate-id",

@@ -39,10 +39,10 @@ import time
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-import nbformat
 
 from analysis import paths
-from analysis.notebook_runner import run_notebook
+from analysis.errors import UserError
+from analysis.notebook_runner import read_notebook, report_failure, run_notebook
 from analysis.rawio import atomic_write_bytes
 
 DURATIONS_FILE = "durations.json"
@@ -51,7 +51,7 @@ DURATIONS_FILE = "durations.json"
 def longest_first(notebooks: list[str], durations: dict[str, float]) -> list[str]:
     """``notebooks`` ordered by last known duration, then by number of code cells, longest first."""
     def cost(notebook: str) -> tuple[float, int]:
-        cells = nbformat.read(notebook, as_version=4).cells
+        cells = read_notebook(notebook).cells
         return durations.get(Path(notebook).stem, float("inf")), sum(c.cell_type == "code" for c in cells)
     return sorted(notebooks, key=cost, reverse=True)
 
@@ -86,20 +86,21 @@ def stale(notebooks: list[str], make: str, stamps: str) -> list[str]:
     return [by_stem[Path(q).stem] for q in queued]
 
 
-def _run_one(notebook: str) -> tuple[str, float, str | None]:
+def _run_one(notebook: str, verbose: bool = False) -> tuple[str, float, str | None]:
     start = time.perf_counter()
     print(f"==> running {paths.shown(paths.resolve(notebook))}", flush=True)
     try:
         run_notebook(notebook, progress=False)
     except Exception as err:  # reported by the parent; the other notebooks go on
-        return notebook, time.perf_counter() - start, f"{type(err).__name__}: {str(err)[-2000:]}"
+        return notebook, time.perf_counter() - start, report_failure(notebook, err, verbose)
     return notebook, time.perf_counter() - start, None
 
 
-def run_layer(pool: Executor, notebooks: list[str], stamps: Path | None, durations: dict[str, float]) -> list[str]:
+def run_layer(pool: Executor, notebooks: list[str], stamps: Path | None, durations: dict[str, float],
+              verbose: bool = False) -> list[str]:
     """Run ``notebooks`` on ``pool``, longest first; stamp each success; return the failures."""
     failures = []
-    futures = [pool.submit(_run_one, nb) for nb in longest_first(notebooks, durations)]
+    futures = [pool.submit(_run_one, nb, verbose) for nb in longest_first(notebooks, durations)]
     for future in as_completed(futures):
         notebook, seconds, error = future.result()
         durations[Path(notebook).stem] = round(seconds, 1)
@@ -108,7 +109,8 @@ def run_layer(pool: Executor, notebooks: list[str], stamps: Path | None, duratio
             atomic_write_bytes(stamps / DURATIONS_FILE, json.dumps(durations, indent=1, sort_keys=True).encode())
         if error:
             failures.append(notebook)
-            print(f"==> FAILED: {paths.shown(paths.resolve(notebook))} after {seconds:.1f} s\n{error}", flush=True)
+            print(f"==> FAILED: {paths.shown(paths.resolve(notebook))} after {seconds:.1f} s\n{error}",
+                  file=sys.stderr, flush=True)
             continue
         if stamps:
             (stamps / Path(notebook).stem).touch()
@@ -124,7 +126,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="notebooks run at the same time")
     parser.add_argument("--stamps", help="make's stamp folder: touch <stamps>/<notebook stem> after each success")
     parser.add_argument("--make", help="make command: run only the notebooks whose stamps it finds stale (needs --stamps)")
+    parser.add_argument("--verbose", action="store_true", help="also print the traceback of a failure")
     args = parser.parse_args(argv)
+    try:
+        return _main(args, parser)
+    except UserError as err:  # e.g. a notebook that is not a notebook: one message, no traceback
+        print(f"==> FAILED: {err}", file=sys.stderr, flush=True)
+        return 1
+
+
+def _main(args, parser) -> int:
     layers = [layer for layer in ([*args.notebooks], *(s.split() for s in args.layer)) if layer]
     if not layers:
         parser.error("no notebooks given")
@@ -142,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             if len(todo) > 1:
                 print(f"==> running {len(todo)} notebook(s), {min(jobs, len(todo))} at a time", flush=True)
-            failures = run_layer(pool, todo, stamps, durations)
+            failures = run_layer(pool, todo, stamps, durations, args.verbose)
             if failures:
                 print(f"==> {len(failures)} notebook(s) failed; stored notebooks left as they were; "
                       f"partial runs in {paths.shown(paths.FAILED_RUNS)}", file=sys.stderr)

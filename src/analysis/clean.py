@@ -22,13 +22,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.corrections import LOG_COLUMNS, Correction, load_corrections, apply_corrections
+from analysis.corrections import LOG_COLUMNS, Correction, apply_corrections, check_resources, load_corrections
 from analysis.errors import RawDataError
 from analysis.precision import consistent_at_precision, share_pct
 from analysis.outputs import OutputWriter
 from analysis.rawio import read_csv_text, sha256_file
 from analysis.regions import NATIONAL, alias_table, harmonise
-from analysis.datapackage import (field_names, load_package, processed_resource, processed_resource_for_file,
+from analysis.datapackage import (field_names, field_scripts, load_package, processed_resource, processed_resource_for_file,
                                   resource)
 from analysis.schemas import validate
 
@@ -145,7 +145,7 @@ def parse_printed_number(values: pd.Series, file: Path) -> pd.Series:
 def _region_table(raw_res: dict, out_res: dict, raw_dir: Path, year: int, corrections: list[Correction],
                   aliases: dict[str, str], reference: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     file = raw_dir / Path(raw_res["path"]).name
-    text = read_csv_text(file, field_names(raw_res))
+    text = read_csv_text(file, field_names(raw_res), field_scripts(raw_res))
     text, log = apply_corrections(text, raw_res["name"], corrections, file, "region_as_printed")
     codes = harmonise(text["region_as_printed"], aliases, file)
     is_total = codes == NATIONAL
@@ -193,7 +193,7 @@ def _region_table(raw_res: dict, out_res: dict, raw_dir: Path, year: int, correc
 def _text_statistics(raw_res: dict, out_res: dict, raw_dir: Path, corrections: list[Correction],
                      aliases: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     file = raw_dir / Path(raw_res["path"]).name
-    text = read_csv_text(file, field_names(raw_res))
+    text = read_csv_text(file, field_names(raw_res), field_scripts(raw_res))
     text, log = apply_corrections(text, raw_res["name"], corrections, file, "stat_id")
     printed_region = text["region_as_printed"].str.strip()
     national = printed_region.isin(["", "ҚР"])
@@ -214,7 +214,7 @@ def _text_statistics(raw_res: dict, out_res: dict, raw_dir: Path, corrections: l
 
 def _regions(raw_res: dict, out_res: dict, raw_dir: Path) -> pd.DataFrame:
     file = raw_dir / Path(raw_res["path"]).name
-    text = read_csv_text(file, field_names(raw_res))
+    text = read_csv_text(file, field_names(raw_res), field_scripts(raw_res))
     frame = coerce(text, out_res, file, labels=text["region_iso"])
     validate(frame, out_res, file, label_column="region_iso")
     if len(frame) != REGION_COUNT:
@@ -233,11 +233,12 @@ def clean_extracts(year: int = 2023, raw_dir: str | Path = paths.RAW,
     package = load_package(package_path)
     hashes = verify_raw_hashes(package, raw_dir, year, package_path)
     corrections = load_corrections(raw_dir / "corrections.yml")
+    check_resources(corrections, {res["name"] for res in package["resources"]}, raw_dir / "corrections.yml")
 
     regions = _regions(resource(package, "regions-reference"), processed_resource(package, "regions"), raw_dir)
     alias_res = resource(package, "region-aliases")
     alias_file = raw_dir / Path(alias_res["path"]).name
-    aliases = alias_table(regions, read_csv_text(alias_file, field_names(alias_res)), alias_file)
+    aliases = alias_table(regions, read_csv_text(alias_file, field_names(alias_res), field_scripts(alias_res)), alias_file)
 
     outputs: dict[str, pd.DataFrame] = {"regions.csv": regions.reset_index(drop=True)}
     logs, totals = [], []
@@ -272,7 +273,7 @@ def write_processed(cleaned: CleanedExtracts, processed_dir: str | Path = paths.
     the manifest fragment of notebook 00; return the files with their hashes."""
     processed_dir = paths.resolve(processed_dir)
     package = load_package(cleaned.package_path)
-    writer = OutputWriter(NOTEBOOK, results_dir)
+    writer = OutputWriter(NOTEBOOK, results_dir, year=cleaned.year)
     for name, frame in cleaned.outputs.items():
         fields = processed_resource_for_file(package, name)["schema"]["fields"]
         writer.add_csv(processed_dir / name, frame, cleaned.inputs, fields=fields)

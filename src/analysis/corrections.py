@@ -10,13 +10,15 @@ rows that go to ``data/processed/corrections_log.csv``.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from difflib import get_close_matches
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis.errors import RawDataError
 from analysis.paths import shown
+from analysis.canonical import check_strings
+from analysis.rawio import read_yaml
 
 ACTIONS = ("replace",)
 STATUSES = ("applied", "withdrawn")
@@ -38,44 +40,62 @@ class Correction:
     reason: str
     evidence: str
     status: str
+    #: Line of the entry in corrections.yml (for messages).
+    line: int | None = None
 
 
 def load_corrections(path: str | Path) -> list[Correction]:
-    """Read and check the corrections file; a malformed entry stops the run."""
+    """Read and check the corrections file; a malformed entry stops the run, naming its line and id."""
     path = Path(path)
-    try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as err:
-        raise RawDataError(path, f"not valid YAML: {err}") from None
+    entries, lines = read_yaml(path)
+    check_strings(entries, path, lines)
+    entries = entries or []
     if not isinstance(entries, list):
         raise RawDataError(path, "expected a list of corrections")
-    names = [f.name for f in fields(Correction)]
+    names = [f.name for f in fields(Correction) if f.name != "line"]
     corrections, seen = [], set()
     for number, entry in enumerate(entries, start=1):
-        where = f"entry {number} ({entry.get('id', 'no id') if isinstance(entry, dict) else entry})"
+        line = lines.item(entries, number - 1)
+        ident = entry.get("id") if isinstance(entry, dict) else None
+        item = f"correction {ident}" if isinstance(ident, str) and ident.strip() else f"entry {number}"
+
+        def fail(problem: str, line=line, item=item):
+            raise RawDataError(path, problem, line=line, item=item)
+
         if not isinstance(entry, dict) or set(entry) != set(names):
-            got = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
-            raise RawDataError(path, f"{where}: expected the keys {sorted(names)}, found {got}")
+            got = sorted(entry) if isinstance(entry, dict) else f"{type(entry).__name__} {entry!r}"
+            fail(f"expected the keys {sorted(names)}, found {got}")
         # Printed values are compared as text: YAML must give them as strings ("1.10", not 1.10,
         # which YAML would read as the number 1.1).
         not_text = [k for k in names if k != "match" and not isinstance(entry[k], str)]
         if not_text:
-            raise RawDataError(path, f"{where}: {not_text[0]!r} must be a quoted string, found {entry[not_text[0]]!r}")
+            fail(f"{not_text[0]!r} must be a quoted string, found {entry[not_text[0]]!r}")
         empty = [k for k in ("id", "resource", "column", "reason", "evidence") if not entry[k].strip()]
         if empty:
-            raise RawDataError(path, f"{where}: {empty[0]!r} must not be empty")
+            fail(f"{empty[0]!r} must not be empty")
         if not isinstance(entry["match"], dict) or not entry["match"] or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in entry["match"].items()):
-            raise RawDataError(path, f"{where}: 'match' must map column names to printed values, all quoted strings")
+            fail("'match' must map column names to printed values, all quoted strings")
         if entry["action"] not in ACTIONS:
-            raise RawDataError(path, f"{where}: unknown action '{entry['action']}', known: {ACTIONS}")
+            fail(f"unknown action '{entry['action']}', known: {ACTIONS}")
         if entry["status"] not in STATUSES:
-            raise RawDataError(path, f"{where}: unknown status '{entry['status']}', known: {STATUSES}")
+            fail(f"unknown status '{entry['status']}', known: {STATUSES}")
         if entry["id"] in seen:
-            raise RawDataError(path, f"{where}: id '{entry['id']}' is used twice")
+            fail(f"id '{entry['id']}' is used twice")
         seen.add(entry["id"])
-        corrections.append(Correction(**entry))
+        corrections.append(Correction(**entry, line=line))
     return corrections
+
+
+def check_resources(corrections: list[Correction], known: set[str], path: str | Path) -> None:
+    """Every applied correction names a resource the data package describes (a misspelled one
+    would otherwise never apply, silently)."""
+    for corr in corrections:
+        if corr.status == "applied" and corr.resource not in known:
+            close = get_close_matches(corr.resource, sorted(known), n=1)
+            raise RawDataError(path, f"resource '{corr.resource}' is not in data/datapackage.json, so the "
+                               "correction would never apply" + (f" (did you mean '{close[0]}'?)" if close else ""),
+                               line=corr.line, item=f"correction {corr.id}")
 
 
 def apply_corrections(
@@ -96,7 +116,8 @@ def apply_corrections(
     for corr in (c for c in corrections if c.resource == resource and c.status == "applied"):
         unknown = [c for c in [*corr.match, corr.column] if c not in frame.columns]
         if unknown:
-            raise RawDataError(file, f"correction {corr.id} names a column the file does not have", column=unknown[0])
+            raise RawDataError(file, f"correction {corr.id} names a column the file does not have "
+                               f"(data/raw/corrections.yml, line {corr.line})", column=unknown[0])
         hit = pd.Series(True, index=frame.index)
         for column, value in corr.match.items():
             hit &= frame[column] == value
@@ -104,7 +125,7 @@ def apply_corrections(
             raise RawDataError(
                 file,
                 f"correction {corr.id} must match exactly one row, matches {int(hit.sum())} "
-                f"({corr.match}); the raw file and data/raw/corrections.yml disagree",
+                f"({corr.match}); the raw file and data/raw/corrections.yml (line {corr.line}) disagree",
                 column=next(iter(corr.match)),
             )
         line = frame.index[hit.argmax()]

@@ -10,13 +10,21 @@
   notebook is left as it was and the failed run is kept under ``build/failed/`` for inspection.
 * parameters come from a YAML file (``-f``), from ``-p NAME VALUE`` (the value read as a YAML
   scalar: ``2023`` is an int) or from ``-r NAME VALUE`` (the value kept as a string, so a
-  folder called ``2024`` stays a string).
+  folder called ``2024`` stays a string). A parameter the notebook does not declare in its
+  ``parameters`` cell, or of another kind than its default (text for a number), stops the run
+  before anything executes, naming the parameter and the notebook's parameters.
+
+A failure is reported as one message, first: the error a user can act on (it names the file and
+where in it, see :mod:`analysis.errors`); the traceback only with ``--verbose``, and in the
+failed run kept under ``build/failed/``.
 """
 
 from __future__ import annotations
 
 import analysis.fastimport  # noqa: F401, I001  first: before nbformat (see that module)
 import argparse
+import ast
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -25,7 +33,14 @@ import nbformat
 import yaml
 
 from analysis import paths
+from analysis.errors import NotebookError, UserError
 from analysis.rawio import atomic_write_bytes
+
+#: What a user-caused error's name is in a kernel's report (these messages are shown as they are).
+USER_ERRORS = ("UserError", "RawDataError", "OutputError", "NotebookError", "RegistryError")
+#: Longest message shown for an unexpected error (its beginning: the part that names the problem).
+UNEXPECTED_CHARS = 2000
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 #: Notebook-level metadata keys that change from run to run.
 VOLATILE_NOTEBOOK_KEYS = ("papermill", "widgets")
@@ -68,6 +83,96 @@ def notebook_bytes(nb: nbformat.NotebookNode) -> bytes:
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
 
+def read_notebook(notebook: str | Path) -> nbformat.NotebookNode:
+    """The notebook, or a :class:`NotebookError` naming it when it is missing or not a notebook."""
+    notebook = paths.resolve(notebook)
+    try:
+        return nbformat.read(notebook, as_version=4)
+    except FileNotFoundError:
+        raise NotebookError(notebook, "no such notebook") from None
+    except Exception as err:  # JSON errors, nbformat validation errors, ...
+        if type(err).__name__ in ("NotJSONError", "JSONDecodeError"):
+            detail = "not valid JSON: truncated or damaged"
+        else:
+            detail = f"{type(err).__name__}: {str(err).splitlines()[0][:200] if str(err) else ''}"
+        raise NotebookError(notebook, f"not a readable notebook ({detail}); restore it "
+                            "from git or save it again from JupyterLab") from None
+
+
+def notebook_parameters(nb: nbformat.NotebookNode) -> dict[str, object]:
+    """The defaults of the notebook's ``parameters`` cell (plain literals, by design)."""
+    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+    if cell is None:
+        return {}
+    out = {}
+    for node in ast.parse(cell.source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            out[node.targets[0].id] = ast.literal_eval(node.value)
+    return out
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
+def _fits(default, value) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    return default is None or isinstance(value, type(default))
+
+
+def check_parameters(notebook: str | Path, nb: nbformat.NotebookNode, given: dict) -> None:
+    """Refuse parameters the notebook does not declare, or of another kind than its default."""
+    declared = notebook_parameters(nb)
+    for name, value in given.items():
+        if name not in declared:
+            raise NotebookError(notebook, "unknown parameter; the notebook's parameters are "
+                                + ", ".join(f"{k} (default {v!r})" for k, v in declared.items()),
+                                item=f"parameter '{name}'")
+        default = declared[name]
+        if not _fits(default, value):
+            hint = ""
+            if isinstance(value, str) and isinstance(default, (int, float)):
+                hint = f"; give numbers with -p (-p {name} {value}), -r keeps text"
+            elif isinstance(default, str) and not isinstance(value, str):
+                hint = f"; give text with -r (-r {name} {value})"
+            raise NotebookError(notebook, f"expects {_kind(default)} (default {default!r}), given {value!r}, "
+                                f"{_kind(value)}{hint}", item=f"parameter '{name}'")
+
+
+def failure_message(err: BaseException) -> tuple[str, str]:
+    """(the one message to show first, the traceback) of a failed notebook run.
+
+    An error the user caused (:data:`USER_ERRORS`) is shown as it is: it names the file and where.
+    Anything else is shown as ``Name: message``, its beginning kept if it is very long.
+    """
+    ename = getattr(err, "ename", None)
+    if ename is not None:  # papermill's PapermillExecutionError: the kernel's error
+        evalue = str(getattr(err, "evalue", ""))
+        trace = _ANSI.sub("", "\n".join(getattr(err, "traceback", []) or []))
+    else:
+        ename, evalue = type(err).__name__, str(err)
+        import traceback
+
+        trace = "".join(traceback.format_exception(err))
+    if ename in USER_ERRORS or isinstance(err, UserError):
+        return evalue, trace
+    text = f"{ename}: {evalue}"
+    if len(text) > UNEXPECTED_CHARS:
+        text = text[:UNEXPECTED_CHARS] + f" [... {len(text) - UNEXPECTED_CHARS} more characters]"
+    return text, trace
+
+
 def _ipc_kernel_manager(directory: Path):
     """A kernel manager talking to the kernel over IPC sockets in ``directory`` (not TCP: nothing
     listens on the network, and ipykernel does not warn about unencrypted TCP)."""
@@ -101,6 +206,7 @@ def run_notebook(notebook: str | Path, output: str | Path | None = None, paramet
 
     notebook = paths.resolve(notebook)
     output = paths.resolve(output) if output else notebook
+    check_parameters(notebook, read_notebook(notebook), parameters or {})
     with tempfile.TemporaryDirectory(prefix="nbrun-") as tmp:
         executed = Path(tmp) / notebook.name
         try:
@@ -109,13 +215,15 @@ def run_notebook(notebook: str | Path, output: str | Path | None = None, paramet
                 cwd=str(notebook.parent), progress_bar=progress, request_save_on_cell_execute=False,
                 kernel_manager_class=_ipc_kernel_manager(Path(tmp)),
             )
-        except BaseException:
+        except BaseException as err:
             if executed.exists():
                 kept = Path(failed_dir) / notebook.name
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                kept.write_bytes(executed.read_bytes())
-                print(f"notebook failed; {paths.shown(output)} left unchanged; "
-                      f"the failed run is in {paths.shown(kept)}", file=sys.stderr)
+                try:
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    kept.write_bytes(executed.read_bytes())
+                    err.failed_run = kept  # where the runner says the partial run is
+                except OSError:
+                    pass  # a full disk must not hide the notebook's own error
             raise
         nb = strip_volatile(nbformat.read(executed, as_version=4))
     atomic_write_bytes(output, notebook_bytes(nb))
@@ -132,22 +240,54 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("-r", "--raw", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                         help="a parameter kept as a string")
     parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="also print the traceback of a failure")
     return parser.parse_args(argv)
+
+
+def report_failure(notebook: str | Path, err: BaseException, verbose: bool = False, output: str | Path | None = None) -> str:
+    """What the runners print when a notebook fails: the message first, then where things are."""
+    message, trace = failure_message(err)
+    lines = [message]
+    if verbose and trace:
+        lines.append(trace)
+    target = paths.shown(paths.resolve(output or notebook))
+    failed = getattr(err, "failed_run", None)
+    lines.append(f"    ({target} left as it was" + (f"; the failed run is in {paths.shown(failed)}" if failed else "")
+                 + ("" if verbose else "; --verbose shows the traceback") + ")")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     parameters: dict = {}
-    if args.parameters_file:
-        parameters.update(yaml.safe_load(Path(args.parameters_file).read_text(encoding="utf-8")) or {})
-    parameters.update({k: yaml.safe_load(v) for k, v in args.parameter})
-    parameters.update(dict(args.raw))
-    target = paths.shown(paths.resolve(args.output or args.notebook))
-    print(f"==> running {paths.shown(paths.resolve(args.notebook))} -> {target}"
-          + (f" with {parameters}" if parameters else ""), flush=True)
-    run_notebook(args.notebook, args.output, parameters, progress=not args.no_progress)
+    try:
+        if args.parameters_file:
+            parameters.update(_read_parameters_file(args.parameters_file))
+        parameters.update({k: yaml.safe_load(v) for k, v in args.parameter})
+        parameters.update(dict(args.raw))
+        target = paths.shown(paths.resolve(args.output or args.notebook))
+        print(f"==> running {paths.shown(paths.resolve(args.notebook))} -> {target}"
+              + (f" with {parameters}" if parameters else ""), flush=True)
+        run_notebook(args.notebook, args.output, parameters, progress=not args.no_progress)
+    except Exception as err:
+        print(report_failure(args.notebook, err, args.verbose, args.output), file=sys.stderr, flush=True)
+        return 1
     print(f"==> done: {target}", flush=True)
     return 0
+
+
+def _read_parameters_file(path: str) -> dict:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except OSError as err:
+        raise NotebookError(paths.resolve(path), f"cannot read the parameters file: {err.strerror}") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise NotebookError(paths.resolve(path), f"not valid YAML: {getattr(err, 'problem', err)}",
+                            line=None if mark is None else mark.line + 1) from None
+    if not isinstance(data, dict):
+        raise NotebookError(paths.resolve(path), "expected a mapping of parameter names to values")
+    return data
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ import pandas as pd
 
 from analysis import paths
 from analysis.precision import apply_policy
-from analysis.rawio import atomic_write_bytes, csv_bytes, sha256_bytes
+from analysis.errors import OutputError, listing
+from analysis.rawio import commit_all, csv_bytes, sha256_bytes
 
 MANIFEST_DIR_NAME = "manifest"
 MANIFEST_COLUMNS = ["file", "notebook", "inputs", "sha256"]
@@ -63,9 +64,10 @@ def _numeric(column: pd.Series) -> pd.Series:
 class OutputWriter:
     """Collects the outputs of one notebook and writes them, with its manifest fragment, at the end."""
 
-    def __init__(self, notebook: str, results_dir: str | Path = paths.RESULTS) -> None:
+    def __init__(self, notebook: str, results_dir: str | Path = paths.RESULTS, year: int | None = None) -> None:
         self.notebook = notebook if notebook.endswith(".ipynb") else f"{notebook}.ipynb"
         self.results_dir = paths.resolve(results_dir)
+        self.year = year
         self.manifest_dir = self.results_dir / MANIFEST_DIR_NAME
         self._files: dict[Path, tuple[bytes, str]] = {}
 
@@ -136,16 +138,52 @@ class OutputWriter:
                  "sha256": sha256_bytes(data)} for p, (data, inputs) in self._files.items()]
         return pd.DataFrame(rows, columns=MANIFEST_COLUMNS).sort_values("file", ignore_index=True)
 
+    @property
+    def fragment(self) -> Path:
+        """This notebook's manifest fragment: ``<results_dir>/manifest/<notebook>.csv``."""
+        return self.manifest_dir / f"{Path(self.notebook).stem}.csv"
+
+    @property
+    def tree(self) -> Path:
+        """The folder tree the run writes into: the parent of its results folder (the project root
+        for the stored outputs). Every output must lie inside it, so that a fragment only ever
+        describes files of its own run's folders."""
+        return self.results_dir.parent
+
+    def _owned_before(self) -> set[Path]:
+        """The files this notebook wrote earlier into the folders it writes into now."""
+        if not self.fragment.exists():
+            return set()
+        try:
+            listed = pd.read_csv(self.fragment, dtype=str, keep_default_na=False)["file"]
+        except (ValueError, KeyError, OSError) as err:
+            raise OutputError(self.fragment, f"unreadable manifest fragment ({err}); restore it from git "
+                              "or delete it, then re-run") from None
+        folders = {path.parent for path in self._files}
+        return {p for p in map(paths.resolve, listed) if p.parent in folders}
+
     def finish(self) -> pd.DataFrame:
-        """Write every output, drop outputs no longer produced, write the manifest fragment."""
-        fragment = self.manifest_dir / f"{Path(self.notebook).stem}.csv"
-        before = set()
-        if fragment.exists():
-            before = set(pd.read_csv(fragment)["file"])
-        for path, (data, _) in self._files.items():
-            atomic_write_bytes(path, data)
+        """Write every output and the manifest fragment as one step (all or none), and remove the
+        outputs this notebook wrote earlier into the same folders and no longer produces.
+
+        A run never deletes or overwrites what it does not own: outputs outside its folder tree
+        (:attr:`tree`) are refused before anything is written, and only files listed in this
+        notebook's own fragment, in the folders it writes into, are ever removed.
+        """
+        outside = sorted(paths.shown(p) for p in self._files if not p.is_relative_to(self.tree))
+        if outside:
+            raise OutputError(
+                self.fragment, f"{self.notebook} would write {listing(outside)} outside {paths.shown(self.tree)}, "
+                "the folder tree its manifest fragment describes; nothing was written. Give every output folder "
+                "of a run one common parent (e.g. -r processed_dir build/2024/processed -r results_dir "
+                "build/2024/results), or use make reproduce YEAR=<year>")
+        if self.year is not None and self.year != paths.ARTICLE_YEAR and self.tree == paths.PROJECT_ROOT:
+            raise OutputError(
+                self.fragment, f"{self.notebook} ran for {self.year}, but the stored outputs hold the article's year "
+                f"{paths.ARTICLE_YEAR}; nothing was written. Run another year into its own folders: "
+                f"make reproduce YEAR={self.year}")
         manifest = self.manifest()
-        for stale in sorted(before - set(manifest["file"])):
-            paths.resolve(stale).unlink(missing_ok=True)
-        atomic_write_bytes(fragment, csv_bytes(manifest))
+        stale = sorted(self._owned_before() - set(self._files))
+        commit_all({**{path: data for path, (data, _) in self._files.items()}, self.fragment: csv_bytes(manifest)},
+                   remove=stale)
         return manifest

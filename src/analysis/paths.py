@@ -24,6 +24,12 @@ RESULTS: Path = PROJECT_ROOT / "results"
 #: Where a failed notebook run leaves its partial output (never over the stored notebook).
 FAILED_RUNS: Path = PROJECT_ROOT / "build" / "failed"
 
+#: The year of the NEDB extracts the article publishes: the only year the stored outputs
+#: (``data/processed``, ``results``) hold. Other years run into folders of their own.
+ARTICLE_YEAR: int = 2023
+#: Where ``make reproduce YEAR=<year>`` writes another year's processed data, results and notebooks.
+YEARS: Path = PROJECT_ROOT / "build" / "years"
+
 #: The one Jupyter kernel every notebook runs on (registered by ``make`` inside ``.venv``).
 KERNEL_NAME: str = "kz-inclusive-education"
 KERNEL_DISPLAY_NAME: str = "Python 3 (kz-inclusive-education)"

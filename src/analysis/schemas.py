@@ -18,7 +18,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from analysis.datapackage import base_name
-from analysis.errors import RawDataError
+from analysis.errors import LISTED, RawDataError, listing
 from analysis.precision import consistent_at_precision, share_pct
 
 #: Table 1 prints every share with one decimal (44.0, 47.7, ..., 85,9).
@@ -120,10 +120,12 @@ def validate(frame: pd.DataFrame, res: dict, file: str | Path, label_column: str
             message = f"{check} (found {_plain(frame.at[line, column])!r})"
         elif check == "field_uniqueness":
             dup_lines = [int(i) for i in frame.index[frame[column] == first["failure_case"]]]
-            message = f"duplicate value {_plain(first['failure_case'])!r}; it appears on lines {dup_lines}"
+            message = f"duplicate value {_plain(first['failure_case'])!r}; it appears on lines {listing(dup_lines)}"
             if column == "region_iso" and "region_as_printed" in frame.columns:
                 printed = [str(frame.at[i, "region_as_printed"]) for i in dup_lines]
-                message = f"duplicate region: {printed} on lines {dup_lines} all map to {first['failure_case']}"
+                shown = printed if len(printed) <= LISTED else sorted(set(printed))
+                message = (f"duplicate region: {listing(repr(p) for p in shown)} on lines {listing(dup_lines)} all map "
+                           f"to {first['failure_case']}")
                 column = "region_as_printed"
             cases = cases[~cases["line"].isin(dup_lines[1:])]
         else:

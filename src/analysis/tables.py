@@ -178,11 +178,11 @@ def to_latex(local: pd.DataFrame, spec: TableSpec, title: str, note: str, label:
 def read_printed(spec: TableSpec, year: int, raw_dir, package_path) -> pd.DataFrame:
     """The raw extract of ``spec`` for ``year`` as printed (text, indexed by line, total row included)."""
     from analysis import paths
-    from analysis.datapackage import field_names, load_package, resource
+    from analysis.datapackage import field_names, field_scripts, load_package, resource
     from analysis.rawio import read_csv_text
 
     res = resource(load_package(paths.resolve(package_path)), spec.raw_resource.format(year=year))
-    return read_csv_text(paths.resolve(raw_dir) / spec.raw_name(year), field_names(res))
+    return read_csv_text(paths.resolve(raw_dir) / spec.raw_name(year), field_names(res), field_scripts(res))
 
 
 def styled(local: pd.DataFrame, spec: TableSpec, uuid: str):

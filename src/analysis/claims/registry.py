@@ -26,9 +26,11 @@ import re
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis import paths
+from analysis.canonical import check_strings
+from analysis.errors import RawDataError
+from analysis.rawio import read_yaml
 from analysis.claims.checks import CHECKS
 from analysis.claims.model import REF_KINDS, TABLES, Claim, Context, parse_printed
 from analysis.claims.tokens import TOKEN_COLUMNS
@@ -53,7 +55,12 @@ REF_LIST_ARGS = {"parts", "shares"}
 
 
 class RegistryError(ValueError):
-    """The claims registry is malformed (the message names the claim)."""
+    """The claims registry is malformed (the message names the claim; ``index`` is the claim's
+    position in the registry's list, so that :func:`load_registry` can name its line)."""
+
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
 
 
 def _check_ref(ref, claim_id: str, n_reported: int, ids: set[str], where: str) -> None:
@@ -128,23 +135,53 @@ def parse_registry(data: dict) -> tuple[dict, dict[str, Claim]]:
     """(header, claims by id in registry order) from the parsed YAML."""
     if not isinstance(data, dict) or "claims" not in data or "sections" not in data:
         raise RegistryError("the registry needs 'sections' and 'claims'")
-    sections = [s["id"] for s in data["sections"]]
+    if not isinstance(data["sections"], list) or not all(isinstance(x, dict) and "id" in x for x in data["sections"]):
+        raise RegistryError("'sections' must be a list of mappings, each with an 'id'")
+    sections = [x["id"] for x in data["sections"]]
     raw_claims = data["claims"]
-    ids = [c.get("id") for c in raw_claims]
-    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if not isinstance(raw_claims, list):
+        raise RegistryError("'claims' must be a list of claims")
+    for index, raw in enumerate(raw_claims):
+        if not isinstance(raw, dict):
+            raise RegistryError(f"claim entry {index + 1}: expected a mapping with {sorted(REQUIRED_KEYS)}, "
+                                f"found {type(raw).__name__} {str(raw)[:60]!r}", index)
+        if "id" not in raw:
+            raise RegistryError(f"claim entry {index + 1}: has no 'id' (its keys: {sorted(map(str, raw))})", index)
+    ids = [c["id"] for c in raw_claims]
+    duplicated = sorted({str(i) for i in ids if ids.count(i) > 1})
     if duplicated:
-        raise RegistryError(f"claim ids used twice: {duplicated}")
-    claims = {c["id"]: validate_claim(c, set(ids), set(sections)) for c in raw_claims}
+        raise RegistryError(f"claim ids used twice: {duplicated}", ids.index(duplicated[0]) if duplicated[0] in ids else None)
+    claims = {}
+    for index, raw in enumerate(raw_claims):
+        try:
+            claims[raw["id"]] = validate_claim(raw, set(ids), set(sections))
+        except RegistryError as err:
+            raise RegistryError(str(err), index) from None
+        except (TypeError, ValueError, AttributeError, KeyError) as err:  # a value of the wrong kind
+            raise RegistryError(f"claim {raw['id']}: {type(err).__name__}: {err}", index) from None
     header = {k: v for k, v in data.items() if k != "claims"}
     return header, claims
 
 
 def load_registry(raw_dir: str | Path = paths.RAW) -> tuple[dict, dict[str, Claim]]:
+    """The registry, checked; any problem is a RawDataError naming the file, the line of the claim
+    and its id."""
     path = paths.resolve(raw_dir) / CLAIMS_FILE
+    data, lines = read_yaml(path)
+    check_strings(data, path, lines)
     try:
-        return parse_registry(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return parse_registry(data)
     except RegistryError as err:
-        raise RegistryError(f"{paths.shown(path)}: {err}") from None
+        message = str(err)
+        claims = data.get("claims") if isinstance(data, dict) else None
+        line, item = None, None
+        if err.index is not None and isinstance(claims, list):
+            line = lines.item(claims, err.index)
+            raw = claims[err.index]
+            if isinstance(raw, dict) and "id" in raw:
+                item = f"claim {raw['id']}"
+                message = message.removeprefix(f"claim {raw['id']}: ")
+        raise RawDataError(path, message, line=line, item=item) from None
 
 
 def load_legal_acts(raw_dir: str | Path = paths.RAW) -> pd.DataFrame:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
-from analysis.datapackage import field_names, load_package, resource
+from analysis.datapackage import field_names, field_scripts, load_package, resource
 from analysis.errors import RawDataError
 from analysis.rawio import read_csv_text, sha256_file
 
@@ -94,7 +94,7 @@ def load_statements(path: str | Path = DEFAULT_PATH, package_path: str | Path = 
     if actual != recorded:
         raise RawDataError(path, f"sha256 is {actual}, but {paths.shown(package_path)} records {recorded or 'none'}: "
                            "the supplementary file has changed")
-    text = read_csv_text(path, field_names(res))
+    text = read_csv_text(path, field_names(res), field_scripts(res))
     out = text.copy()
     dates = pd.to_datetime(text["statement_date"], format="%Y-%m-%d", errors="coerce")
     _fail_where(dates.isna(), text, path, "statement_date", "expected a date YYYY-MM-DD")
