@@ -12,7 +12,7 @@ last digits of a float depend on the CPU (OpenBLAS and NumPy pick their kernels 
 digits beyond that precision are noise that would make outputs differ between machines. The
 precision of each column is declared once, where the column is described: the ``precision``
 property of its field in ``data/datapackage.json`` (processed data) or in
-``src/analysis/results_schema.yml`` (results, published as ``results/datapackage.json``).
+``src/analysis/pipeline/steps.yml`` (results, published as ``results/datapackage.json``).
 :func:`format_column` applies it. A rule is one of
 
 * ``{"decimals": d}``: a fixed number of decimals (printed values keep their printed precision;
@@ -38,7 +38,7 @@ are never rounded.
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 
@@ -61,6 +61,25 @@ def decimals_of(printed: str) -> int:
     """Number of decimals a printed number shows ('44.0' -> 1, '85,9' -> 1, '44' -> 0)."""
     text = str(printed).strip().replace(",", ".")
     return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def parse_printed(text) -> Decimal:
+    """A number as the article prints it -> exact Decimal ('5 555' -> 5555, '85,9' -> 85.9,
+    '44%' -> 44): thousands separated by spaces (also no-break), a decimal comma or point.
+    Raises ValueError on anything else."""
+    cleaned = "".join(str(text).split()).rstrip("%").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"not a printed number: {text!r}") from None
+    if not value.is_finite():
+        raise ValueError(f"not a printed number: {text!r}")
+    return value
+
+
+def round_half_up(value: Decimal, decimals: int) -> Decimal:
+    """``value`` rounded half up to ``decimals`` decimals (the rule tables are printed with)."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def share_pct(numerator: int, denominator: int) -> Decimal:

@@ -11,52 +11,58 @@ them), Russian or English; :func:`to_markdown` and :func:`to_latex` (booktabs) r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pandas as pd
 
 from analysis.i18n import region_labels, t
-from analysis.precision import share_pct
+from analysis.ingest.regions import NATIONAL
+from analysis.precision import round_half_up, share_pct
 
-TOTAL = "KZ"
+TOTAL = NATIONAL  # the national total row's code
 
 
 @dataclass(frozen=True)
 class TableSpec:
-    """What one printed table holds and where its data are."""
+    """What one printed table holds and where its data are: the one place that maps a table to its
+    raw resource and file, its processed resource and file, and its result files."""
 
     key: str
-    processed: str
-    raw: str
-    raw_resource: str
+    #: The table as the article labels it (Table 1) and the stem of its result files.
+    label: str
+    stem: str
+    #: The processed table: its name in the claims registry and data package, without the year.
+    processed_stem: str
     columns: tuple[str, ...]
     #: share column -> (numerator, denominator, decimals printed)
     shares: dict
 
+    @property
+    def raw_resource(self) -> str:
+        return self.stem.replace("_", "-") + "-{year}"
+
+    @property
+    def processed_resource(self) -> str:
+        return self.processed_stem.replace("_", "-")
+
     def processed_name(self, year: int) -> str:
-        return self.processed.format(year=year)
+        return f"{self.processed_stem}_{year}.csv"
 
     def raw_name(self, year: int) -> str:
-        return self.raw.format(year=year)
+        return f"{self.stem}_{year}.csv"
 
 
 TABLE1 = TableSpec(
-    key="table1", processed="preschool_inclusion_{year}.csv", raw="table1_preschools_{year}.csv",
-    raw_resource="table1-preschools-{year}",
+    key="table1", label="Table 1", stem="table1_preschools", processed_stem="preschool_inclusion",
     columns=("preschools_total", "preschools_inclusive", "inclusive_share_pct", "sen_children"),
     shares={"inclusive_share_pct": ("preschools_inclusive", "preschools_total", 1)},
 )
 TABLE2 = TableSpec(
-    key="table2", processed="teacher_shortage_{year}.csv", raw="table2_teacher_shortage_{year}.csv",
-    raw_resource="table2-teacher-shortage-{year}",
+    key="table2", label="Table 2", stem="table2_teacher_shortage", processed_stem="teacher_shortage",
     columns=("shortage_total", "shortage_urban", "shortage_rural", "shortage_state", "shortage_private"),
     shares={},
 )
 TABLES = {spec.key: spec for spec in (TABLE1, TABLE2)}
-
-
-def round_half_up(value: Decimal, decimals: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def rebuild(processed: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
@@ -82,7 +88,7 @@ def compare_with_printed(table: pd.DataFrame, printed: pd.DataFrame, spec: Table
                          corrections_log: pd.DataFrame) -> pd.DataFrame:
     """Every cell of the rebuilt ``table`` beside the printed one.
 
-    ``printed`` is the raw extract as read by :func:`analysis.rawio.read_csv_text` (text, indexed
+    ``printed`` is the raw extract as read by :func:`analysis.ingest.rawio.read_csv_text` (text, indexed
     by line, total row included). Returns one row per cell with ``status``: ``same``,
     ``corrected`` (a recorded correction explains the difference, named in ``note``) or
     ``differs`` (nothing explains it).
@@ -176,13 +182,11 @@ def to_latex(local: pd.DataFrame, spec: TableSpec, title: str, note: str, label:
 
 
 def read_printed(spec: TableSpec, year: int, raw_dir, package_path) -> pd.DataFrame:
-    """The raw extract of ``spec`` for ``year`` as printed (text, indexed by line, total row included)."""
-    from analysis import paths
-    from analysis.datapackage import field_names, field_scripts, load_package, resource
-    from analysis.rawio import read_csv_text
+    """The raw extract of ``spec`` for ``year`` as printed (text, indexed by line, total row
+    included), through the raw-file gate (hash, header, canonical text)."""
+    from analysis.ingest import gate
 
-    res = resource(load_package(paths.resolve(package_path)), spec.raw_resource.format(year=year))
-    return read_csv_text(paths.resolve(raw_dir) / spec.raw_name(year), field_names(res), field_scripts(res))
+    return gate.read_table(spec.raw_resource.format(year=year), raw_dir, package_path)[2]
 
 
 def styled(local: pd.DataFrame, spec: TableSpec, uuid: str):
@@ -201,3 +205,14 @@ def outputs(spec: TableSpec, table: pd.DataFrame, regions: pd.DataFrame, lang: s
     as_printed = pd.DataFrame(formatted(local, spec), columns=local.columns)  # 44.0 stays "44.0"
     return {"csv": as_printed, "md": to_markdown(local, spec, title, note),
             "tex": to_latex(local, spec, title, note, label=f"tab:{spec.key}-{lang}")}
+
+
+def write(run, spec: TableSpec, table: pd.DataFrame, comparison: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Every file of the table: ``tables/<stem>_<lang>.{csv,md,tex}`` in each of the session's
+    languages and ``tables/<stem>_comparison.csv``; returns the comparison as written."""
+    for lang in run.languages:
+        files = outputs(spec, table, regions, lang, run.year)
+        run.table(f"tables/{spec.stem}_{lang}.csv", files["csv"])
+        run.text(f"tables/{spec.stem}_{lang}.md", files["md"])
+        run.text(f"tables/{spec.stem}_{lang}.tex", files["tex"])
+    return run.table(f"tables/{spec.stem}_comparison.csv", comparison)

@@ -7,7 +7,7 @@
   nothing from the registry is evaluated as code);
 - :mod:`analysis.claims.registry`: reading and validating ``data/raw/claims.yml`` and the
   reference table of legal acts, building the context from the processed data;
-- :mod:`analysis.claims.report`: running every check, the CSV table, the offline HTML report,
+- :mod:`analysis.claims.render`: running every check, the CSV table, the offline HTML report,
   the errata (English, Kazakh) and the summary;
 - :mod:`analysis.claims.tokens`: the number tokens of the article and the coverage rule.
 """

@@ -21,37 +21,23 @@ printed (its decimals are the printed precision) and a label saying where it com
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
+from analysis.precision import parse_printed
+from analysis.tables import TABLES as _TABLE_SPECS
+
 VERDICTS = ("consistent", "inconsistent", "not_checkable")
 
 #: The processed region tables a reference may name: file pattern, label, printed-total resource.
-TABLES = {
-    "preschool_inclusion": {"file": "preschool_inclusion_{year}.csv", "label": "Table 1",
-                            "resource": "table1-preschools-{year}"},
-    "teacher_shortage": {"file": "teacher_shortage_{year}.csv", "label": "Table 2",
-                         "resource": "table2-teacher-shortage-{year}"},
-}
+TABLES = {spec.processed_stem: {"file": spec.processed_stem + "_{year}.csv", "label": spec.label,
+                                 "resource": spec.raw_resource} for spec in _TABLE_SPECS.values()}
 REF_KINDS = ("reported", "claim", "literal", "table", "sum")
 
 
-def parse_printed(text: Any) -> Decimal:
-    """A number as the article prints it -> exact Decimal ('5 555' -> 5555, '85,9' -> 85.9,
-    '44%' -> 44). Raises ValueError on anything else."""
-    cleaned = "".join(str(text).split()).replace("\u00a0", "").rstrip("%").replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"not a printed number: {text!r}") from None
-    if not value.is_finite():
-        raise ValueError(f"not a printed number: {text!r}")
-    return value
-
-
-def fmt(value: Decimal | int, decimals: int | None = None) -> str:
+def as_text(value: Decimal | int, decimals: int | None = None) -> str:
     """A Decimal for people: integers without decimals, others with ``decimals`` decimals
     (rounded half-even for display only) or as few as exactly represent it."""
     value = Decimal(value)
@@ -63,7 +49,7 @@ def fmt(value: Decimal | int, decimals: int | None = None) -> str:
 
 
 def signed(value: Decimal, decimals: int | None = None) -> str:
-    text = fmt(value, decimals)
+    text = as_text(value, decimals)
     return text if text.startswith("-") else f"+{text}"
 
 
@@ -163,7 +149,7 @@ class Context:
         if "sum" in ref:
             parts = [self.resolve(r, claim) for r in ref["sum"]]
             total = sum((p.value for p in parts), Decimal(0))
-            return Quantity(total, fmt(total), " + ".join(p.printed for p in parts))
+            return Quantity(total, as_text(total), " + ".join(p.printed for p in parts))
         return self._table_value(ref)
 
     def _table_value(self, ref: dict) -> Quantity:

@@ -28,22 +28,16 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.canonical import check_strings
-from analysis.errors import RawDataError
-from analysis.rawio import read_yaml
 from analysis.claims.checks import CHECKS
-from analysis.claims.model import REF_KINDS, TABLES, Claim, Context, parse_printed
-from analysis.claims.tokens import TOKEN_COLUMNS
-from analysis.load import load_processed
+from analysis.claims.model import REF_KINDS, TABLES, Claim, Context
+from analysis.errors import RawDataError
+from analysis.ingest import gate
+from analysis.ingest.load import load_processed
+from analysis.precision import parse_printed
 
+#: The raw resources the registry reads (data/datapackage.json), each through the gate.
+CLAIMS_RESOURCE, LEGAL_RESOURCE, TOKENS_RESOURCE = "claims", "legal-acts", "article-number-tokens"
 CLAIMS_FILE = "claims.yml"
-LEGAL_ACTS_FILE = "legal_acts.csv"
-TOKENS_FILE = "article_number_tokens.csv"
-LEGAL_COLUMNS = [
-    "act_id", "title_en", "title_ru", "kind", "adopted_by", "adoption_date", "adoption_instrument",
-    "period", "kz_signature_date", "kz_action", "kz_action_date", "kz_instrument", "key_provision",
-    "target_indicator", "target_value", "source", "source_url", "confidence", "notes",
-]
 CLAIM_KEYS = {"id", "section", "paragraph", "cited", "page", "lang", "quote", "statement_en", "reported", "check",
               "ambiguity", "stat_ids", "errata"}
 REQUIRED_KEYS = {"id", "section", "paragraph", "quote", "reported", "check"}
@@ -163,12 +157,11 @@ def parse_registry(data: dict) -> tuple[dict, dict[str, Claim]]:
     return header, claims
 
 
-def load_registry(raw_dir: str | Path = paths.RAW) -> tuple[dict, dict[str, Claim]]:
-    """The registry, checked; any problem is a RawDataError naming the file, the line of the claim
-    and its id."""
-    path = paths.resolve(raw_dir) / CLAIMS_FILE
-    data, lines = read_yaml(path)
-    check_strings(data, path, lines)
+def load_registry(raw_dir: str | Path = paths.RAW, package_path: str | Path = paths.DATAPACKAGE
+                  ) -> tuple[dict, dict[str, Claim]]:
+    """The registry, through the raw-file gate (sha256, canonical text), checked; any problem is a
+    RawDataError naming the file, the line of the claim and its id."""
+    _, path, data, lines = gate.read_document(CLAIMS_RESOURCE, raw_dir, package_path)
     try:
         return parse_registry(data)
     except RegistryError as err:
@@ -184,20 +177,18 @@ def load_registry(raw_dir: str | Path = paths.RAW) -> tuple[dict, dict[str, Clai
         raise RawDataError(path, message, line=line, item=item) from None
 
 
-def load_legal_acts(raw_dir: str | Path = paths.RAW) -> pd.DataFrame:
-    path = paths.resolve(raw_dir) / LEGAL_ACTS_FILE
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if list(frame.columns) != LEGAL_COLUMNS:
-        raise RegistryError(f"{paths.shown(path)}: columns must be {LEGAL_COLUMNS}")
-    return frame
+def load_legal_acts(raw_dir: str | Path = paths.RAW, package_path: str | Path = paths.DATAPACKAGE) -> pd.DataFrame:
+    """The reference table of legal acts, through the gate (sha256, header, canonical text)."""
+    return _as_frame(gate.read_table(LEGAL_RESOURCE, raw_dir, package_path)[2])
 
 
-def load_tokens(raw_dir: str | Path = paths.RAW) -> pd.DataFrame:
-    path = paths.resolve(raw_dir) / TOKENS_FILE
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if list(frame.columns) != TOKEN_COLUMNS:
-        raise RegistryError(f"{paths.shown(path)}: columns must be {TOKEN_COLUMNS}")
-    return frame
+def load_tokens(raw_dir: str | Path = paths.RAW, package_path: str | Path = paths.DATAPACKAGE) -> pd.DataFrame:
+    """The number tokens of the article, through the gate."""
+    return _as_frame(gate.read_table(TOKENS_RESOURCE, raw_dir, package_path)[2])
+
+
+def _as_frame(text: pd.DataFrame) -> pd.DataFrame:
+    return text.reset_index(drop=True).astype(str)
 
 
 def load_context(claims: dict[str, Claim], processed_dir: str | Path = paths.PROCESSED,
@@ -212,12 +203,3 @@ def load_context(claims: dict[str, Claim], processed_dir: str | Path = paths.PRO
         claims=claims,
         year=year,
     )
-
-
-def input_files(processed_dir: str | Path = paths.PROCESSED, raw_dir: str | Path = paths.RAW,
-                year: int = 2023) -> list[Path]:
-    """Every file the verification reads (for the output manifest)."""
-    processed = paths.resolve(processed_dir)
-    raw = paths.resolve(raw_dir)
-    names = [spec["file"].format(year=year) for spec in TABLES.values()] + [f"printed_totals_{year}.csv", "regions.csv"]
-    return [raw / CLAIMS_FILE, raw / LEGAL_ACTS_FILE, raw / TOKENS_FILE] + [processed / n for n in names]

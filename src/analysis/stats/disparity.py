@@ -70,6 +70,13 @@ def chi2_homogeneity(successes, totals) -> dict:
     }
 
 
+def smallest_significant_v(n: int, dof: int, rows: int, cols: int, alpha: float) -> float:
+    """The smallest Cramér's V a chi-square test on ``n`` units reaches significance with."""
+    from scipy.stats import chi2
+
+    return math.sqrt(chi2.ppf(1 - alpha, dof) / (n * (min(rows, cols) - 1)))
+
+
 def wilson_intervals(successes, totals, confidence: float = 0.95) -> pd.DataFrame:
     """Share and Wilson score interval of each ``successes / totals``."""
     successes = np.asarray(successes, dtype=np.int64)

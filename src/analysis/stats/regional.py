@@ -33,6 +33,10 @@ class RegionalResults:
     indices: pd.DataFrame
     lorenz: pd.DataFrame
     lorenz_gini: float
+    #: What the tests cannot show, in numbers: the smallest significant V, Holm's first threshold.
+    limits: dict = field(default_factory=dict)
+    #: Cities against the other regions; the regions below the national share.
+    groups: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
 
     # -- stored tables ---------------------------------------------------------------------------
@@ -142,10 +146,20 @@ def analyse(inclusion: pd.DataFrame, regions: pd.DataFrame, *, seed: int, n_resa
     indices = inequality.resampled_intervals(y, n, groups, n_resamples, rng, confidence)
     lorenz = inequality.lorenz_curve(n, y)
     lorenz.insert(1, "region_iso", ["" if o < 0 else data["region_iso"].iloc[o] for o in lorenz["order"]])
+    chi2 = disparity.chi2_homogeneity(y, n)
+    holm_first = alpha / len(data)
+    limits = {"v_min": disparity.smallest_significant_v(chi2["n"], chi2["dof"], chi2["groups"], 2, alpha),
+              "holm_first": holm_first, "z_first": float(norm.ppf(1 - holm_first / 2)),
+              "tau_pp": 100 * float(np.sqrt(od["tau2"]))}
+    city = (data["type"] == "city").to_numpy()
+    below = y / n < p0
+    groups = {"city_share": y[city].sum() / n[city].sum(), "region_share": y[~city].sum() / n[~city].sum(),
+              "n_below": int(below.sum()), "below_preschools": n[below].sum() / n.sum(),
+              "below_inclusive": y[below].sum() / y.sum()}
     return RegionalResults(
         data=data, national={"share": p0, "ci_low": float(nat["ci_low"]), "ci_high": float(nat["ci_high"]),
                              "inclusive": int(y.sum()), "total": int(n.sum())},
-        chi2=disparity.chi2_homogeneity(y, n), wilson=wilson, units=units, overdispersion=od, curve=curve,
-        indices=indices, lorenz=lorenz, lorenz_gini=inequality.lorenz_gini(lorenz),
+        chi2=chi2, wilson=wilson, units=units, overdispersion=od, curve=curve,
+        indices=indices, lorenz=lorenz, lorenz_gini=inequality.lorenz_gini(lorenz), limits=limits, groups=groups,
         params={"seed": seed, "n_resamples": n_resamples, "confidence": confidence, "alpha": alpha,
                 "winsor_fraction": winsor_fraction})

@@ -8,7 +8,7 @@ correction named in ``method``; ``n`` is the number of units the statistic rests
 preschools, points of a series) and ``note`` says what the number cannot tell. Numbers that come
 from resampling carry their Monte-Carlo standard error (``estimate_mcse``, ``ci_mcse``,
 ``p_mcse``) and the number of ``resamples``; the precision policy writes them with only the
-digits that error supports (``src/analysis/results_schema.yml``, field set ``tidy``).
+digits that error supports (``src/analysis/pipeline/steps.yml``, field set ``tidy``).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ article's start-of-2024 counts next to the statements nearest that date without 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,6 +47,8 @@ class TrendResults:
     statements: pd.DataFrame
     trends: pd.DataFrame
     comparison: pd.DataFrame
+    #: What the tests cannot show, in numbers: points needed, smallest p at small n, Sen coverage at n = 3.
+    limits: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
 
     def tidy(self) -> pd.DataFrame:
@@ -184,8 +187,12 @@ def article_reference_date(indicators: pd.DataFrame) -> str:
 def analyse(indicators: pd.DataFrame, statements: pd.DataFrame, *, seed: int, confidence: float = 0.95,
             alpha: float = 0.05) -> TrendResults:
     reference_date = article_reference_date(indicators)
+    needed = trend.smallest_n_for_exact_trend(alpha)
+    limits = {"n_needed": needed, "smallest_p_needed": 2 / math.factorial(needed),
+              "smallest_p_n3": 2 / math.factorial(3), "smallest_p_n4": 2 / math.factorial(4),
+              "sen_coverage_n3": trend.sen_coverage(np.arange(3.0), np.arange(3.0), confidence)}
     return TrendResults(tvet=tvet(indicators, confidence), statements=statements,
                         trends=statement_trends(statements, confidence, alpha, seed),
-                        comparison=st.compare_with_article(statements, indicators, reference_date),
+                        comparison=st.compare_with_article(statements, indicators, reference_date), limits=limits,
                         params={"seed": seed, "confidence": confidence, "alpha": alpha,
                                 "reference_date": reference_date})

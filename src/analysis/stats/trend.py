@@ -170,6 +170,14 @@ def mann_kendall(t, values, rng: np.random.Generator | None = None) -> dict:
     return out
 
 
+def smallest_n_for_exact_trend(alpha: float) -> int:
+    """Smallest number of untied points at which an exact two-sided trend test can reach ``alpha``."""
+    n = 2
+    while 2 / math.factorial(n) > alpha:
+        n += 1
+    return n
+
+
 def _sen_indices(x, y, confidence: float) -> tuple[int, int, int]:
     """The order statistics of the pairwise slopes scipy's theilslopes uses for its interval."""
     x = np.asarray(x, dtype=float)

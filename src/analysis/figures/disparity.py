@@ -1,0 +1,112 @@
+"""Figures of notebook 40: each region's share with its interval, the funnel plot, the Lorenz curve.
+
+Each takes the results of :func:`analysis.stats.regional.analyse` and a language, and returns an
+:class:`analysis.figures.Figure`; labels come from :mod:`analysis.i18n`.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.lines import Line2D
+
+from analysis.figures import Figure
+from analysis.figures.style import (
+    ACCENT,
+    LIMIT_COLOUR,
+    REGION_COLOUR,
+    TYPE_COLOURS,
+    TYPE_MARKERS,
+    decimal_commas,
+    type_legend,
+    wrap,
+)
+from analysis.i18n import decimal, region_labels, t
+
+
+def wilson_figure(res, regions: pd.DataFrame, lang: str, year: int) -> Figure:
+    """Dot and interval plot: each region's share with its Wilson interval, the national band."""
+    d = pd.concat([res.data[["region_iso", "type"]], res.wilson[["share", "ci_low", "ci_high"]]], axis=1)
+    d = d.sort_values(["share", "region_iso"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    d.insert(1, "label", d["region_iso"].map(region_labels(regions, lang)))
+    data = d.assign(share_pct=100 * d["share"], ci_low_pct=100 * d["ci_low"], ci_high_pct=100 * d["ci_high"],
+                    national_pct=100 * res.national["share"])[["region_iso", "label", "type", "share_pct", "ci_low_pct",
+                                                               "ci_high_pct", "national_pct"]]
+    fig, ax = plt.subplots(figsize=(7.5, 6.2))
+    ax.hlines(data["label"], data["ci_low_pct"], data["ci_high_pct"], color=[TYPE_COLOURS[k] for k in data["type"]], lw=1)
+    sns.scatterplot(data=data, x="share_pct", y="label", hue="type", style="type", palette=TYPE_COLOURS,
+                    markers=TYPE_MARKERS, s=25, legend=False, ax=ax, zorder=3)
+    nat = res.national
+    ax.axvspan(100 * nat["ci_low"], 100 * nat["ci_high"], color=ACCENT, alpha=0.25, lw=0)
+    ax.axvline(100 * nat["share"], color=ACCENT, lw=1.2)
+    ax.set_xlabel(t("stats_share_axis", lang))
+    ax.set_ylabel("")
+    ax.set_xlim(0, 100)
+    ax.set_title(wrap(t("stats_wilson_title", lang, year=year), 80), loc="left")
+    nat_handle = Line2D([], [], color=ACCENT, lw=1.2, label=t("stats_national_share", lang,
+                                                              value=decimal(100 * nat["share"], 1, lang)))
+    ax.legend(handles=type_legend(lang, [nat_handle]), loc="lower right", frameon=False)
+    decimal_commas(fig, lang)
+    fig.tight_layout()
+    return Figure(fig, data)
+
+
+def funnel_figure(res, regions: pd.DataFrame, lang: str, year: int) -> Figure:
+    labels = region_labels(regions, lang)
+    c = res.curve
+    od = res.overdispersion
+    fig, ax = plt.subplots(figsize=(7.5, 6.2))
+    styles = [("exact", "95", "--", t("stats_limit_exact_95", lang)),
+              ("exact", "998", "-", t("stats_limit_exact_998", lang)),
+              ("phi", "998", ":", t("stats_limit_phi_998", lang, phi=decimal(od["phi"], 1, lang))),
+              ("tau", "998", "-.", t("stats_limit_tau_998", lang,
+                                     tau=decimal(100 * np.sqrt(od["tau2"]), 1, lang) + " " + t("stats_pp", lang)))]
+    for kind, tag, ls, label in styles:
+        ax.plot(c["size"], np.clip(100 * c[f"{kind}_low_{tag}"], 0, 100), ls=ls, color=LIMIT_COLOUR, lw=0.9, label=label)
+        ax.plot(c["size"], np.clip(100 * c[f"{kind}_high_{tag}"], 0, 100), ls=ls, color=LIMIT_COLOUR, lw=0.9)
+    ax.axhline(100 * res.national["share"], color=ACCENT, lw=1.2,
+               label=t("stats_national_share", lang, value=decimal(100 * res.national["share"], 1, lang)))
+    d = res.data
+    points = pd.DataFrame({"kind": "region", "region_iso": d["region_iso"], "label": d["region_iso"].map(labels),
+                           "size": d["preschools_total"],
+                           "share_pct": (100 * d["preschools_inclusive"] / d["preschools_total"]).to_numpy(),
+                           "z": res.units["z"], "z_adjusted": res.units["z_adjusted"],
+                           "p_holm": res.units["p_adjusted"], "flagged": res.units["flagged"]})
+    sns.scatterplot(data=points.assign(type=d["type"].to_numpy()), x="size", y="share_pct", hue="type", style="type",
+                    palette=TYPE_COLOURS, markers=TYPE_MARKERS, s=30, legend=False, ax=ax, zorder=3)
+    for row in points.itertuples():
+        ax.annotate(row.label, (row.size, row.share_pct), xytext=(3, 2), textcoords="offset points", fontsize=6)
+    ax.set_ylim(0, 100)
+    ax.set_xlim(0, c["size"].max())
+    ax.set_xlabel(t("stats_preschools_axis", lang))
+    ax.set_ylabel(t("stats_share_axis", lang))
+    ax.set_title(wrap(t("stats_funnel_title", lang, year=year), 80), loc="left")
+    handles, _ = ax.get_legend_handles_labels()
+    ax.legend(handles=[*handles, *type_legend(lang)], loc="upper center", bbox_to_anchor=(0.5, -0.11), fontsize=7,
+              frameon=False, ncol=2)
+    decimal_commas(fig, lang)
+    fig.tight_layout()
+    limits = c.assign(kind="limit")
+    for col in [k for k in limits.columns if k.endswith(("_95", "_998")) or k == "target"]:
+        limits[col] = 100 * limits[col]
+    return Figure(fig, pd.concat([points, limits], ignore_index=True))
+
+
+def lorenz_figure(res, lang: str, year: int) -> Figure:
+    curve = res.lorenz
+    fig, ax = plt.subplots(figsize=(5.2, 5.0))
+    ax.plot([0, 1], [0, 1], color=LIMIT_COLOUR, lw=0.8, ls="--", label=t("stats_equality_line", lang))
+    sns.lineplot(data=curve, x="cum_population", y="cum_amount", marker="o", markersize=4, color=REGION_COLOUR,
+                 label=t("stats_gini", lang, value=decimal(res.lorenz_gini, 3, lang)), ax=ax, estimator=None, sort=False)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel(t("stats_lorenz_x_preschools", lang))
+    ax.set_ylabel(wrap(t("stats_lorenz_y_inclusive", lang), 45))
+    ax.set_title(wrap(t("stats_lorenz_title", lang, year=year), 55), loc="left")
+    ax.legend(loc="upper left", frameon=False)
+    decimal_commas(fig, lang)
+    fig.tight_layout()
+    return Figure(fig, curve[["region_iso", "cum_population", "cum_amount"]])

@@ -1,0 +1,156 @@
+"""Figures of notebook 41: shortage-rate funnels, the urban/rural and state/private splits, the
+concentration curves and the association scatter plots (small multiples).
+
+Each takes the results of :func:`analysis.stats.shortage.analyse` and a language, and returns an
+:class:`analysis.figures.Figure`.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from analysis.figures import Figure
+from analysis.figures.style import (
+    ACCENT,
+    CITY_COLOUR,
+    LIMIT_COLOUR,
+    PALETTE,
+    REGION_COLOUR,
+    TYPE_COLOURS,
+    TYPE_MARKERS,
+    decimal_commas,
+    type_legend,
+    wrap,
+)
+from analysis.i18n import decimal, region_labels, t
+from analysis.stats.shortage import RATIOS
+
+FUNNEL_PANELS = [
+    ("shortage_per_100_sen", "stats_numerator_total", "stats_per100sen_axis", "stats_sen_children_axis"),
+    ("shortage_per_inclusive", "stats_numerator_total", "stats_per_inclusive_axis", "stats_inclusive_preschools_axis"),
+    ("state_shortage_per_100_sen", "stats_numerator_state", "stats_per100sen_axis", "stats_sen_children_axis"),
+    ("state_shortage_per_inclusive", "stats_numerator_state", "stats_per_inclusive_axis", "stats_inclusive_preschools_axis"),
+]
+
+
+def shortage_funnel_figure(sres, regions: pd.DataFrame, lang: str, year: int) -> Figure:
+    labels = region_labels(regions, lang)
+    fig, axes = plt.subplots(2, 2, figsize=(10, 8))
+    tables = []
+    by_region = sres.data.set_index("region_iso")
+    for ax, (ratio, numerator, ylab, xlab) in zip(axes.ravel(), FUNNEL_PANELS, strict=True):
+        f = sres.funnels[ratio]
+        curve, units = f["curve"], f["units"]
+        mult = RATIOS[ratio][2]
+        for tag, ls, key in (("95", "--", "stats_limit_poisson_95"), ("998", "-", "stats_limit_poisson_998")):
+            ax.plot(curve["exposure"] * mult, curve[f"exact_low_{tag}"], ls=ls, color=LIMIT_COLOUR, lw=0.9, label=t(key, lang))
+            ax.plot(curve["exposure"] * mult, curve[f"exact_high_{tag}"], ls=ls, color=LIMIT_COLOUR, lw=0.9)
+        ax.plot(curve["exposure"] * mult, np.clip(curve["phi_low_998"], 0, None), ls=":", color=LIMIT_COLOUR, lw=0.9,
+                label=t("stats_limit_phi_998", lang, phi=decimal(f["overdispersion"]["phi"], 0, lang)))
+        ax.plot(curve["exposure"] * mult, curve["phi_high_998"], ls=":", color=LIMIT_COLOUR, lw=0.9)
+        ax.axhline(f["rate"], color=ACCENT, lw=1.2, label=t("stats_national_rate", lang))
+        points = units.assign(x=units["exposure"] * mult, type=by_region.loc[units["region_iso"], "type"].to_numpy())
+        sns.scatterplot(data=points, x="x", y="estimate", hue="type", style="type", palette=TYPE_COLOURS,
+                        markers=TYPE_MARKERS, s=22, legend=False, ax=ax, zorder=3)
+        for row in points.itertuples():
+            ax.annotate(labels[row.region_iso], (row.x, row.estimate), xytext=(3, 2), textcoords="offset points",
+                        fontsize=5.5)
+        ax.set_ylim(0, max(units["estimate"].max(), curve["exact_high_998"].max()) * 1.08)
+        ax.set_xlim(0, (curve["exposure"] * mult).max())
+        ax.set_xlabel(wrap(t(xlab, lang), 50))
+        ax.set_ylabel(wrap(t(ylab, lang), 45))
+        ax.set_title(t(numerator, lang), loc="left", fontsize=9)
+        ax.legend(fontsize=6, frameon=False, loc="upper right")
+        base = by_region.loc[units["region_iso"], RATIOS[ratio][1]].to_numpy()
+        tables.append(units.assign(ratio=ratio, base=base, national_rate=f["rate"], phi=f["overdispersion"]["phi"]))
+    fig.suptitle(wrap(t("stats_shortage_funnel_title", lang, year=year), 120), x=0.01, ha="left", fontsize=10)
+    decimal_commas(fig, lang)
+    fig.tight_layout()
+    data = pd.concat(tables, ignore_index=True)[["ratio", "region_iso", "count", "base", "estimate", "national_rate",
+                                                 "z", "z_adjusted", "p_adjusted", "flagged", "outside_exact_998", "phi"]]
+    return Figure(fig, data)
+
+
+def split_figure(sres, regions: pd.DataFrame, lang: str, year: int) -> Figure:
+    labels = region_labels(regions, lang)
+    d = sres.data.sort_values(["urban_share", "region_iso"], kind="stable").reset_index(drop=True)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 6), sharey=True)
+    ypos = np.arange(len(d))
+    nat = sres.splits["national"]
+    for ax, col, key, nat_key in ((axes[0], "urban_share", "stats_urban_share_axis", "urban"),
+                                   (axes[1], "private_share", "stats_private_share_axis", "private")):
+        ax.barh(ypos, 100 * d[col], color=[TYPE_COLOURS[k] for k in d["type"]], height=0.7)
+        ax.axvline(100 * nat[nat_key]["share"], color=ACCENT, lw=1.2)
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(t(key, lang))
+        if col == "urban_share":
+            for y, kind in zip(ypos, d["type"], strict=True):
+                if kind == "city":
+                    ax.text(50, y, t("stats_no_rural_areas", lang), va="center", ha="center", fontsize=6, color="white")
+    axes[0].set_yticks(ypos, d["region_iso"].map(labels))
+    handles = [Patch(color=REGION_COLOUR, label=t("stats_oblast", lang)), Patch(color=CITY_COLOUR, label=t("stats_city", lang)),
+               Line2D([], [], color=ACCENT, label=t("stats_national_rate", lang))]
+    axes[1].legend(handles=handles, loc="lower right", frameon=False, fontsize=7)
+    fig.suptitle(t("stats_split_title", lang, year=year), x=0.01, ha="left", fontsize=10)
+    decimal_commas(fig, lang)
+    fig.tight_layout()
+    data = d[["region_iso", "type", "shortage_total", "shortage_urban", "shortage_rural", "shortage_state",
+              "shortage_private", "urban_share", "private_share"]].assign(
+        national_urban_share=nat["urban"]["share"], national_private_share=nat["private"]["share"])
+    return Figure(fig, data)
+
+
+def concentration_figure(sres, lang: str, year: int) -> Figure:
+    keys = {"regions": "stats_base_regions", "sen_children": "stats_base_sen", "preschools_total": "stats_base_preschools"}
+    data = pd.concat([curve.assign(base=name, gini=sres.lorenz_gini[name]) for name, curve in sres.lorenz.items()],
+                     ignore_index=True)[["base", "region_iso", "cum_population", "cum_amount", "gini"]]
+    names = {name: t(keys[name], lang, value=decimal(sres.lorenz_gini[name], 3, lang)) for name in sres.lorenz}
+    fig, ax = plt.subplots(figsize=(5.4, 5.2))
+    ax.plot([0, 1], [0, 1], color=LIMIT_COLOUR, lw=0.8, ls="--", label=t("stats_equality_line", lang))
+    sns.lineplot(data=data.assign(curve=data["base"].map(names)), x="cum_population", y="cum_amount", hue="curve",
+                 palette=PALETTE[:len(names)], marker="o", markersize=3, lw=1, estimator=None, sort=False, ax=ax)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel(t("stats_lorenz_x_base", lang))
+    ax.set_ylabel(t("stats_lorenz_y_shortage", lang))
+    ax.set_title(wrap(t("stats_concentration_title", lang, year=year), 55), loc="left")
+    ax.legend(loc="upper left", frameon=False, fontsize=7, title=None)
+    decimal_commas(fig, lang)
+    fig.tight_layout()
+    return Figure(fig, data)
+
+
+ASSOCIATION_AXES = {"inclusive_share": ("stats_inclusive_share_axis", 100),
+                    "state_shortage_per_100_sen": ("stats_state_per100sen_axis", 1),
+                    "sen_per_preschool": ("stats_sen_per_preschool_axis", 1),
+                    "state_shortage_per_inclusive": ("stats_state_per_inclusive_axis", 1)}
+
+
+def association_figure(sres, lang: str, year: int) -> Figure:
+    """One scatter per planned association (small multiples), regions and cities marked."""
+    results = sres.associations
+    fig, axes = plt.subplots(1, len(results), figsize=(4.0 * len(results), 4.2))
+    axes = np.atleast_1d(axes)
+    tables = []
+    for ax, row in zip(axes, results.itertuples(), strict=True):
+        (xkey, xm), (ykey, ym) = ASSOCIATION_AXES[row.x], ASSOCIATION_AXES[row.y]
+        points = pd.DataFrame({"association": row.key, "region_iso": sres.data["region_iso"],
+                               "x": xm * sres.data[row.x], "y": ym * sres.data[row.y], "type": sres.data["type"]})
+        sns.scatterplot(data=points, x="x", y="y", hue="type", style="type", palette=TYPE_COLOURS, markers=TYPE_MARKERS,
+                        s=22, legend=False, ax=ax)
+        ax.set_xlabel(wrap(t(xkey, lang), 45))
+        ax.set_ylabel(wrap(t(ykey, lang), 45))
+        ax.set_title(t("stats_assoc_annotation", lang, rho=decimal(row.rho, 2, lang), low=decimal(row.ci_low, 2, lang),
+                       high=decimal(row.ci_high, 2, lang), p=decimal(row.p_holm, 3, lang)), fontsize=8, loc="left")
+        tables.append(points.drop(columns="type"))
+    axes[0].legend(handles=type_legend(lang), loc="upper right", frameon=False, fontsize=7)
+    fig.suptitle(wrap(t("stats_assoc_title_n", lang, n=len(sres.data), year=year), 120), x=0.01, ha="left", fontsize=10)
+    decimal_commas(fig, lang)
+    fig.tight_layout()
+    return Figure(fig, pd.concat(tables, ignore_index=True))

@@ -1,0 +1,288 @@
+"""Reading raw files strictly and writing outputs atomically.
+
+Raw CSV files are read as text, cell for cell, with the line number of every row kept as the
+frame's index, so that any later error can name the line. Outputs are written to a temporary
+file beside the target and moved into place only when complete; a file whose bytes would not
+change is not touched (its modification time stays, so ``make`` sees nothing new).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analysis.errors import RawDataError, os_error
+from analysis.ingest.canonical import check_cell
+from analysis.paths import shown
+
+#: Name of the index that holds each row's line number in its file (header = line 1).
+LINE = "line"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str | Path) -> str:
+    return sha256_bytes(Path(path).read_bytes())
+
+
+def decode_utf8(data: bytes, file: str | Path) -> str:
+    """Decode ``data`` as UTF-8 (a leading byte-order mark is dropped) or raise naming the line
+    and the column of the first byte that is not UTF-8."""
+    for bom, encoding in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                          (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
+        if data.startswith(bom):
+            raise RawDataError(file, f"encoded as {encoding} (it starts with the byte-order mark "
+                               f"{bom.hex(' ').upper()}); raw files must be UTF-8 encoded", line=1)
+    if b"\x00" in data:
+        nul = data.index(b"\x00")
+        raise RawDataError(file, f"contains NUL bytes (the first at byte {nul}): probably UTF-16 without a "
+                           "byte-order mark; raw files must be UTF-8 encoded", line=data[:nul].count(b"\n") + 1)
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = data[: err.start]
+        line_no = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        prefix = data[line_start : err.start].decode("utf-8")  # valid: the error is the first bad byte
+        field_index = len(next(csv.reader([prefix + "x"]))) - 1  # quote-aware count of fields before it
+        header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")]))
+        column = header[field_index] if field_index < len(header) else f"field {field_index + 1}"
+        raise RawDataError(
+            file,
+            f"not valid UTF-8 (byte 0x{data[err.start]:02x}); raw files must be UTF-8 encoded",
+            line=line_no,
+            column=column,
+        ) from None
+
+
+def read_csv_text(path: str | Path, expected_columns: Sequence[str], scripts: dict[str, str] | None = None) -> pd.DataFrame:
+    """Read a raw CSV as strings, checking encoding, emptiness, the header, every row's width and
+    that every cell is canonical text (:mod:`analysis.ingest.canonical`; ``scripts`` gives the script a
+    column's letters must be in).
+
+    Returns a frame with exactly ``expected_columns`` (the header must list them in this order),
+    every cell a ``str`` as printed, indexed by the line each row starts on (``LINE``; the header
+    is line 1). Blank lines are skipped; a row of empty cells is kept (and fails validation).
+    """
+    path = Path(path)
+    text = decode_utf8(path.read_bytes(), path)
+    if not text.strip():
+        raise RawDataError(path, "the file is empty; expected a header and data rows")
+    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(rows)
+        for column in header:
+            check_cell(column, path, line=1, column=column)
+        missing = [c for c in expected_columns if c not in header]
+        if missing:
+            raise RawDataError(path, f"missing column; the header has {header}, expected {list(expected_columns)}",
+                               line=1, column=missing[0])
+        extra = [c for c in header if c not in expected_columns]
+        if extra:
+            raise RawDataError(path, f"unexpected column; expected exactly {list(expected_columns)}",
+                               line=1, column=extra[0])
+        if len(set(header)) != len(header):
+            dup = next(c for c in header if header.count(c) > 1)
+            raise RawDataError(path, "column appears twice in the header", line=1, column=dup)
+        if header != list(expected_columns):
+            moved = next(h for h, e in zip(header, expected_columns, strict=True) if h != e)
+            raise RawDataError(path, f"columns out of order; expected {list(expected_columns)}", line=1, column=moved)
+        records, lines = [], []
+        start = rows.line_num + 1
+        for record in rows:
+            if record:  # csv yields [] for a blank line
+                if len(record) != len(header):
+                    column = header[len(record)] if len(record) < len(header) else f"field {len(record)}"
+                    raise RawDataError(path, f"row has {len(record)} fields, the header has {len(header)}",
+                                       line=start, column=column)
+                records.append(record)
+                lines.append(start)
+            start = rows.line_num + 1
+    except csv.Error as err:
+        raise RawDataError(path, f"not readable as CSV: {err}", line=rows.line_num) from None
+    if not records:
+        raise RawDataError(path, "the file has a header but no data rows", line=2)
+    scripts = scripts or {}
+    for line, record in zip(lines, records, strict=True):
+        for column, value in zip(header, record, strict=True):
+            check_cell(value, path, line=line, column=column, script=scripts.get(column))
+    return pd.DataFrame(records, columns=header, index=pd.Index(lines, name=LINE), dtype=object)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that remembers the line of every mapping and of every list item."""
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self.lines: dict[int, int] = {}
+        self.item_lines: dict[int, list[int]] = {}
+
+    def construct_yaml_map(self, node):
+        data: dict = {}
+        self.lines[id(data)] = node.start_mark.line + 1
+        yield data
+        data.update(self.construct_mapping(node))
+
+    def construct_yaml_seq(self, node):
+        data: list = []
+        self.lines[id(data)] = node.start_mark.line + 1
+        self.item_lines[id(data)] = [child.start_mark.line + 1 for child in node.value]
+        yield data
+        data.extend(self.construct_sequence(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_yaml_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_yaml_seq)
+
+
+class YamlLines:
+    """Where things are in a YAML file: :meth:`of` a mapping, :meth:`item` of a list."""
+
+    def __init__(self, lines: dict[int, int], item_lines: dict[int, list[int]], data) -> None:
+        self._lines, self._items, self._data = lines, item_lines, data  # _data keeps the ids alive
+
+    def of(self, obj) -> int | None:
+        return self._lines.get(id(obj))
+
+    def item(self, sequence: list, index: int) -> int | None:
+        lines = self._items.get(id(sequence))
+        return lines[index] if lines and 0 <= index < len(lines) else None
+
+
+def read_yaml(path: str | Path) -> tuple[object, YamlLines]:
+    """A YAML file (UTF-8) with the line of each mapping and list item; bad YAML stops the run
+    with a :class:`RawDataError` naming the file and the line."""
+    path = Path(path)
+    text = decode_utf8(path.read_bytes(), path)
+    loader = _LineLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        problem = " ".join(str(getattr(err, "problem", None) or err).split())
+        raise RawDataError(path, f"not valid YAML: {problem}", line=None if mark is None else mark.line + 1,
+                           item=None if mark is None else f"character {mark.column + 1}") from None
+    finally:
+        loader.dispose()
+    return data, YamlLines(loader.lines, loader.item_lines, data)
+
+
+def read_json(path: str | Path) -> object:
+    """A JSON file (UTF-8); a malformed one stops the run naming the file, line and character."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise RawDataError(path, "the file is missing") from None
+    try:
+        return json.loads(decode_utf8(data, path))
+    except json.JSONDecodeError as err:
+        raise RawDataError(path, f"not valid JSON: {err.msg}", line=err.lineno, item=f"character {err.colno}") from None
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The canonical CSV serialisation of an output frame.
+
+    UTF-8, ``\\n`` line ends, no index; floats with up to 15 significant digits and no
+    trailing ``.0`` (513.0 -> ``513``, 85.9 -> ``85.9``), so files do not depend on float repr.
+    """
+    return frame.to_csv(index=False, lineterminator="\n", float_format="%.15g").encode("utf-8")
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove temporary files an interrupted earlier write of ``path`` left beside it."""
+    if path.parent.is_dir():
+        for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+            stale.unlink(missing_ok=True)
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def stage_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path`` (flushed to disk) and return it; the
+    caller moves it into place with :func:`os.replace`, or removes it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def unchanged(path: Path, data: bytes) -> bool:
+    return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` atomically; return False (and touch nothing) if unchanged.
+
+    A failure (full disk, read-only folder) is an :class:`~analysis.errors.OutputError` naming
+    the path; ``path`` is then as it was."""
+    path = Path(path)
+    remove_stale_temporaries(path)
+    if unchanged(path, data):
+        return False
+    tmp = None
+    try:
+        tmp = stage_bytes(path, data)
+        os.replace(tmp, path)
+    except OSError as err:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        raise os_error(path, err, consequence="the file was left as it was") from None
+    return True
+
+
+def commit_all(files: dict[Path, bytes], remove: list[Path] = ()) -> list[Path]:
+    """Write several files as one step: all or none.
+
+    Every changed file is first written to a temporary file beside its target; only when all of
+    them exist are they moved into place (and the files in ``remove`` deleted). If any write
+    fails, the temporaries are removed and nothing has changed. Unchanged files are not touched.
+    Returns the paths that changed.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            remove_stale_temporaries(path)
+            if not unchanged(path, data):
+                try:
+                    staged.append((stage_bytes(path, data), path))
+                except OSError as err:
+                    raise os_error(path, err, consequence="nothing of this step was written") from None
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for done, (tmp, path) in enumerate(staged):
+        try:
+            os.replace(tmp, path)
+        except OSError as err:  # a rename in a folder we could just write to: rare; say which files moved
+            for left, _ in staged[done:]:
+                left.unlink(missing_ok=True)
+            moved = [shown(p) for _, p in staged[:done]]
+            raise os_error(path, err, consequence=f"already replaced: {', '.join(moved) or 'none'}") from None
+    for path in remove:
+        path.unlink(missing_ok=True)
+    return [path for _, path in staged]

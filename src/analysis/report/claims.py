@@ -1,0 +1,68 @@
+"""``results/claims/claims_report.html``: the verification report as one self-contained page.
+
+Grouped by section, verdict counts at the top, each claim linked to its quote; inline styles, no
+script, nothing loaded from anywhere. Every label from :func:`analysis.i18n.t`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.claims.evaluate import Evaluated, section_ids, verdict_counts
+from analysis.claims.model import VERDICTS
+from analysis.i18n import t
+from analysis.report.html import CSS
+from analysis.report.html import esc as _e
+
+
+def _counts_table(counts: pd.DataFrame, lang: str) -> str:
+    head = [t("claims_col_section", lang), t("claims_col_claims", lang)] + [t(f"claims_verdict_{v}", lang) for v in VERDICTS]
+    rows = []
+    for row in counts.itertuples(index=False):
+        name = t("claims_total", lang) if row.section == "total" else t(f"claims_section_{row.section}", lang)
+        link = name if row.section == "total" else f'<a href="#section-{_e(row.section)}">{_e(name)}</a>'
+        cells = [f"<td>{link}</td>", f'<td class="num">{row.claims}</td>']
+        cells += [f'<td class="num {v}">{getattr(row, v)}</td>' for v in VERDICTS]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return ("<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+def render_html(evaluated: list[Evaluated], header: dict, lang: str = "en") -> str:
+    """The verification report as one self-contained HTML page."""
+    sections = section_ids(header)
+    counts = verdict_counts(evaluated, sections)
+    article = header.get("article", {})
+    out = ['<!DOCTYPE html>', f'<html lang="{_e(lang)}">', "<head>", '<meta charset="utf-8">',
+           f"<title>{_e(t('claims_report_title', lang))}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+           f'<h1 id="top">{_e(t("claims_report_title", lang))}</h1>',
+           f'<p class="meta">{_e(article.get("citation_" + lang, article.get("citation_en", "")))} doi:{_e(article.get("doi", ""))}</p>',
+           f"<p>{_e(t('claims_report_intro', lang, n_claims=len(evaluated)))}</p>",
+           f"<h2>{_e(t('claims_counts_heading', lang))}</h2>", _counts_table(counts, lang)]
+    cols = [t(f"claims_col_{c}", lang) for c in ("claim_id", "location", "reported", "recomputed", "verdict", "detail")]
+    for section in sections:
+        items = [e for e in evaluated if e.claim.section == section]
+        if not items:
+            continue
+        out.append(f'<section id="section-{_e(section)}">')
+        out.append(f"<h2>{_e(t(f'claims_section_{section}', lang))}</h2>")
+        out.append("<table><thead><tr>" + "".join(f"<th>{_e(c)}</th>" for c in cols) + "</tr></thead><tbody>")
+        for e in items:
+            c, r = e.claim, e.result
+            out.append(
+                f'<tr id="claim-{_e(c.id)}" class="{_e(r.verdict)}"><td><a href="#quote-{_e(c.id)}">{_e(c.id)}</a></td>'
+                f"<td>{_e(e.location(lang))}</td><td>{_e('; '.join(c.reported))}</td><td>{_e(r.recomputed)}</td>"
+                f"<td>{_e(t(f'claims_verdict_{r.verdict}', lang))}</td><td>{_e(r.detail)}</td></tr>")
+        out.append("</tbody></table>")
+        out.append(f"<h3>{_e(t('claims_quotes_heading', lang))}</h3>")
+        for e in items:
+            c = e.claim
+            statement = (f'<p class="meta">{_e(t("claims_statement", lang))}: {_e(c.statement_en)}</p>'
+                         if c.statement_en else "")
+            out.append(
+                f'<blockquote id="quote-{_e(c.id)}"><p lang="{_e(c.lang)}">{_e(c.quote)}</p>{statement}'
+                f'<p class="meta">{_e(c.id)} · {_e(e.location(lang))} · '
+                f'<a href="#claim-{_e(c.id)}">{_e(t("claims_back_to_table", lang))}</a></p></blockquote>')
+        out.append("</section>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,42 @@
+"""The README's numbers are the outputs' numbers (it quotes the claims verdict counts)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis import paths
+
+
+def test_readme_claim_counts_match_the_claims_report():
+    readme = (paths.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"\*\*(\d+) claims: (\d+) consistent, (\d+) inconsistent, (\d+) not checkable\*\*", readme)
+    assert stated, "the README states the claim counts"
+    verdicts = pd.read_csv(paths.RESULTS / "claims" / "claims_report.csv", dtype=str)["verdict"].value_counts()
+    assert tuple(int(g) for g in stated.groups()) == (
+        int(verdicts.sum()), int(verdicts.get("consistent", 0)), int(verdicts.get("inconsistent", 0)),
+        int(verdicts.get("not_checkable", 0)))
+
+
+def test_readme_gives_the_two_commands():
+    readme = (paths.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make reproduce" in readme and "make test" in readme
+
+
+def test_the_benchmark_table_is_written_by_the_benchmark(tmp_path):
+    from tools import bench
+    readme = (paths.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.count(bench.README_BEGIN) == 1 and readme.count(bench.README_END) == 1
+    run = {"date": "2026-01-02", "machine": "a machine", "memory_mb": {"00_x": 120.0, "10_y": 410.0},
+           "seconds": {"a": 4.0, "b": 30.0, "b1": 50.0, "c": 25.0, "d": 61.0, "e": 0.02, "g": 95.0}}
+    copy = tmp_path / "README.md"
+    copy.write_text(f"intro\n{bench.README_BEGIN}\nstale table\n{bench.README_END}\nrest\n", encoding="utf-8")
+    bench.record_in_readme(run, copy)
+    text = copy.read_text(encoding="utf-8")
+    assert text.startswith("intro\n") and text.endswith("\nrest\n") and "stale table" not in text
+    assert "A run on 2026-01-02: a machine." in text
+    assert "| (b)/(c) | 1.20 | ≤ 1.25: met |" in text
+    assert "| (d)/(b), (d)/(b1) | 2.03, 1.22 | ≥ 2: met |" in text
+    assert "| (f) peak kernel memory per notebook, MB | 120-410 | ≤ 400: missed |" in text
+    assert "| (g) `make test` (pytest-xdist, 2 workers) | 95.0 | ≤ 90: missed |" in text

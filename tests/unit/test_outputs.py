@@ -1,0 +1,95 @@
+"""Outputs: written only at the end, atomically, deterministic figures, one manifest."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from analysis.pipeline import manifest
+from analysis.pipeline.outputs import OutputWriter, figure_bytes
+
+N = [{"name": "n", "type": "integer"}]
+
+
+def small_figure():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.bar(["Қостанай", "Түркістан"], [415, 716])
+    ax.set_title("ә ғ қ ң ө ұ ү һ і")
+    return fig
+
+
+def test_nothing_is_written_before_finish_and_stale_outputs_go(tmp_path):
+    writer = OutputWriter("10_make_things", tmp_path / "results")
+    a = writer.add_text(tmp_path / "results" / "a.txt", "first", inputs=["data/raw/x.csv"])
+    b = writer.add_csv(tmp_path / "results" / "b.csv", pd.DataFrame({"n": [1, 2]}), fields=N)
+    assert not a.exists() and not b.exists()
+    first = writer.finish()
+    assert a.read_text() == "first\n" and b.read_text() == "n\n1\n2\n"
+    assert list(first["notebook"]) == ["notebooks/10_make_things.ipynb"] * 2
+    assert (tmp_path / "results" / "manifest" / "10_make_things.csv").exists()
+
+    again = OutputWriter("10_make_things", tmp_path / "results")
+    again.add_text(tmp_path / "results" / "a.txt", "first")
+    again.finish()
+    assert a.exists() and not b.exists(), "an output the notebook no longer makes is removed"
+
+
+def test_an_output_added_twice_is_an_error(tmp_path):
+    writer = OutputWriter("10_make_things", tmp_path)
+    writer.add_text(tmp_path / "a.txt", "x")
+    with pytest.raises(ValueError, match="added twice"):
+        writer.add_text(tmp_path / "a.txt", "y")
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_figures_are_byte_deterministic(fmt):
+    first, second = figure_bytes(small_figure(), fmt), figure_bytes(small_figure(), fmt)
+    plt.close("all")
+    assert first == second
+    assert b"Software" not in first[:2000] if fmt == "png" else True
+    if fmt == "svg":
+        assert b"<dc:date>" not in first
+
+
+def test_figure_writes_png_svg_and_its_data(tmp_path):
+    writer = OutputWriter("20_draw_things", tmp_path)
+    files = writer.add_figure(tmp_path / "fig", small_figure(), pd.DataFrame({"region_iso": ["KZ-39"], "n": [415]}),
+                              fields=[{"name": "region_iso", "type": "string"}, *N])
+    plt.close("all")
+    writer.finish()
+    assert sorted(p.name for p in files) == ["fig.csv", "fig.png", "fig.svg"]
+    assert all(p.exists() for p in files)
+
+
+def test_a_csv_must_follow_its_declared_schema(tmp_path):
+    writer = OutputWriter("10_make_things", tmp_path / "results")
+    with pytest.raises(ValueError, match="is not declared in src/analysis/pipeline/steps.yml"):
+        writer.add_csv(tmp_path / "results" / "stats" / "unknown.csv", pd.DataFrame({"n": [1]}))
+    with pytest.raises(ValueError, match="results/tables/table1_preschools_comparison.csv: columns differ"):
+        writer.add_csv(tmp_path / "results" / "tables" / "table1_preschools_comparison.csv", pd.DataFrame({"n": [1]}))
+    with pytest.raises(ValueError, match="outside"):
+        writer.add_csv(tmp_path / "elsewhere.csv", pd.DataFrame({"n": [1]}))
+
+
+def test_written_reads_back_the_rounded_numbers(tmp_path):
+    writer = OutputWriter("10_make_things", tmp_path)
+    fields = [{"name": "x", "type": "number", "precision": {"significant": 3}}]
+    path = writer.add_csv(tmp_path / "x.csv", pd.DataFrame({"x": [1 / 3, 2 / 3]}), fields=fields)
+    assert writer.written(path)["x"].tolist() == [0.333, 0.667]
+
+
+def test_repository_manifest_lists_every_output_once_with_its_hash():
+    assert manifest.check() == []
+
+
+def test_the_notebook_shows_the_written_png_at_its_natural_size(tmp_path):
+    writer = OutputWriter("20_draw_things", tmp_path)
+    png, svg, _ = writer.add_figure(tmp_path / "fig", small_figure(), pd.DataFrame({"n": [1]}), fields=N)
+    plt.close("all")
+    image = writer.image(png)
+    assert image.data == writer._files[png][0], "the very bytes written, not a second rendering"
+    width_px = int.from_bytes(image.data[16:20], "big")
+    assert image.width == round(width_px * 100 / 150)
+    with pytest.raises(ValueError, match="not a PNG"):
+        writer.image(svg)
