@@ -17,7 +17,8 @@ VENV        := .venv
 PY          := $(VENV)/bin/python
 UV          := $(VENV)/bin/uv
 UV_VERSION  := $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
-KERNEL      := kz-inclusive-education
+# The project kernel's name, defined once in src/analysis/paths.py.
+KERNEL      := $(shell sed -n 's/^KERNEL_NAME: str = "\(.*\)"/\1/p' src/analysis/paths.py)
 INSTALLED   := $(VENV)/.installed
 STAMPS      := .make
 PIPELINE    := src/analysis/pipeline

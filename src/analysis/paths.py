@@ -32,7 +32,7 @@ YEARS: Path = PROJECT_ROOT / "build" / "years"
 
 #: The one Jupyter kernel every notebook runs on (registered by ``make`` inside ``.venv``).
 KERNEL_NAME: str = "kz-inclusive-education"
-KERNEL_DISPLAY_NAME: str = "Python 3 (kz-inclusive-education)"
+KERNEL_DISPLAY_NAME: str = f"Python 3 ({KERNEL_NAME})"
 
 
 def resolve(path: str | Path) -> Path:

@@ -60,8 +60,12 @@ def test_coverage_problems_catch_duplicate_ids_and_missing_columns():
     assert "lacks columns" in coverage_problems(row().drop(columns=["exclusion"]), CLAIMS_MINI)[0]
 
 
-def test_exclusion_reasons_include_the_required_kinds():
-    assert {"page_number", "reference_number", "list_number", "page_header"} <= set(EXCLUSION_REASONS)
+def test_exclusion_reasons_are_the_ones_the_data_package_allows():
+    """The code's reasons and the token file's schema (its enum) are the same list."""
+    from analysis.ingest.datapackage import load_package, resource
+
+    fields = {f["name"]: f for f in resource(load_package(), "article-number-tokens")["schema"]["fields"]}
+    assert set(EXCLUSION_REASONS) == set(fields["exclusion"]["constraints"]["enum"])
 
 
 # -- the tokeniser ----------------------------------------------------------------------------------

@@ -19,9 +19,17 @@ def test_readme_claim_counts_match_the_claims_report():
         int(verdicts.get("not_checkable", 0)))
 
 
-def test_readme_gives_the_two_commands():
+def test_the_two_commands_are_the_makefile_targets_ci_runs():
+    """The README's first code block is exactly the two commands; both are documented Makefile
+    targets, and CI runs them."""
     readme = (paths.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    assert "make reproduce" in readme and "make test" in readme
+    block = re.search(r"## Two commands.*?```sh\n(.*?)```", readme, re.S).group(1)
+    assert [line.split("#")[0].strip() for line in block.splitlines()] == ["make reproduce", "make test"]
+    makefile = (paths.PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in ("reproduce", "test"):
+        assert re.search(rf"^{target}:.*## ", makefile, re.M), f"make {target} has no help line"
+    ci = (paths.PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^make reproduce$", ci, re.M) and re.search(r"^make test$", ci, re.M)
 
 
 def test_the_benchmark_table_is_written_by_the_benchmark(tmp_path):

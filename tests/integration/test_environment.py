@@ -16,10 +16,10 @@ from analysis.pipeline.environment import (
     ENVIRONMENT,
     LOCK,
     PLATFORMS,
+    distribution_name,
     environment_pins,
     lock_pins,
     lock_requirements,
-    normalise,
     render_environment,
 )
 
@@ -53,8 +53,8 @@ def test_lock_holds_every_required_package_pinned_and_hashed():
 def test_direct_dependencies_are_in_the_lock():
     project = tomllib.loads((paths.PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     lock = lock_pins(LOCK.read_text(encoding="utf-8"))
-    assert {normalise(d) for d in project["dependencies"]} <= set(lock)
-    direct = {normalise(line.split("#")[0].strip()) for line in
+    assert {distribution_name(d) for d in project["dependencies"]} <= set(lock)
+    direct = {distribution_name(line.split("#")[0].strip()) for line in
               (paths.PROJECT_ROOT / "requirements.in").read_text(encoding="utf-8").splitlines() if line.split("#")[0].strip()}
     assert direct <= set(lock)
 

@@ -86,7 +86,7 @@ def number_tokens(text: str, width: int = 40) -> list[Token]:
     return [Token(line_of(s), " ".join(text[s:e].split()), _context(text, s, e, width)) for s, e in sorted(found)]
 
 
-def normalise(text: str) -> str:
+def spaces_folded(text: str) -> str:
     """``text`` without any whitespace, for matching a token against a quote."""
     return "".join(str(text).split())
 
@@ -120,8 +120,8 @@ def coverage_problems(tokens: pd.DataFrame, claims: dict) -> list[str]:
             problems.append(f"{where}: unknown claim ids {unknown}")
         known = [i for i in ids if i in claims]
         if known:
-            quotes = [normalise(getattr(claims[i], "quote", None) or claims[i]["quote"]) for i in known]
-            if not any(normalise(row.token) in q for q in quotes):
+            quotes = [spaces_folded(getattr(claims[i], "quote", None) or claims[i]["quote"]) for i in known]
+            if not any(spaces_folded(row.token) in q for q in quotes):
                 problems.append(f"{where}: not found in the quote of any of {known}")
     duplicated = tokens.loc[tokens["token_id"].duplicated(), "token_id"].tolist()
     problems += [f"token id {t} is used twice" for t in duplicated]

@@ -85,9 +85,3 @@ def harmonise(names: pd.Series, table: dict[str, str], file: str | Path) -> pd.S
             row_label=found,
         )
     return codes.astype(str).rename("region_iso")
-
-
-def label(reference: pd.DataFrame, code: str, language: str = "en") -> str:
-    """The name of ``code`` in ``language`` (kk, ru or en)."""
-    row = reference.loc[reference["region_iso"] == code]
-    return str(row[f"name_{language}"].iloc[0]) if len(row) else code

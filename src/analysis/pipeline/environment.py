@@ -28,7 +28,7 @@ PLATFORMS = ("x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu", "aarch64-a
 _REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*([^\\]*?))?\s*\\?\s*$")
 
 
-def normalise(name: str) -> str:
+def distribution_name(name: str) -> str:
     """PEP 503 normalised distribution name."""
     return re.sub(r"[-_.]+", "-", name).lower()
 
@@ -39,7 +39,7 @@ def requirements(lines) -> list[tuple[str, str, str]]:
     for line in lines:
         match = _REQUIREMENT.match(line.strip())
         if match:
-            out.append((normalise(match.group(1)), match.group(2), (match.group(3) or "").strip()))
+            out.append((distribution_name(match.group(1)), match.group(2), (match.group(3) or "").strip()))
     return out
 
 

@@ -49,7 +49,9 @@ def figure_bytes(fig, fmt: str) -> bytes:
     metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}[fmt]
     buffer = io.BytesIO()
-    with mpl.rc_context({"svg.hashsalt": "kz-inclusive-education", "svg.fonttype": "path", "pdf.fonttype": 42}):
+    from analysis.figures.style import STYLE
+
+    with mpl.rc_context({k: STYLE[k] for k in ("svg.hashsalt", "svg.fonttype", "pdf.fonttype")}):
         fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata, bbox_inches="tight")
     return buffer.getvalue()
 
