@@ -83,9 +83,10 @@ clean: ## Remove run stamps, failed runs and caches (keeps .venv and every store
 distclean: clean ## Also remove .venv
 	rm -rf $(VENV) src/*.egg-info
 
-lock: $(INSTALLED) ## Re-resolve requirements.in into requirements.lock (every platform) and environment.yml
+lock: $(INSTALLED) ## Re-resolve requirements.in into requirements.lock (every platform), environment.yml and METHODS.md's versions
 	$(UV) pip compile requirements.in --universal --python-version 3.11 --generate-hashes --no-header -o requirements.lock
 	$(PY) -m analysis.pipeline.environment
+	$(PY) -m analysis.pipeline.generate methods
 
 bench: $(INSTALLED) ## Benchmark: cold and warm reproduce, floor, naive baseline, make test, memory
 	$(PY) tools/bench.py

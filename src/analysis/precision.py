@@ -48,6 +48,10 @@ MAX_SIGNIFICANT = 6
 MC_ERROR_SIGNIFICANT = 2
 #: p-values below this are written as the bound ``<1e-10``.
 P_FLOOR = 1e-10
+#: Significant digits kept of parameters found by a numerical optimiser (the beta-binomial fit):
+#: its last digits depend on the CPU kernel (the optimum is flat there), and everything drawn or
+#: computed from the parameters must not. Four digits are far finer than their standard errors.
+OPTIMISED_SIGNIFICANT = 4
 #: Computed values smaller than this in magnitude are written as 0: they are rounding noise of a
 #: value that is 0 in exact arithmetic (the growth of a constant series reads 0.0 on one CPU and
 #: -1.1e-16 on another), and no quantity of this project is meaningfully that small (p-values,

@@ -15,6 +15,7 @@ from analysis.figures import shortage as shortage_figures
 from analysis.figures.style import no_missing_glyphs, use_style
 from analysis.i18n import decimal
 from analysis.ingest.load import load_processed
+from analysis.ingest.regions import load_adjacency
 from analysis.stats import disparity as disparity_stats
 from analysis.stats import (
     regional,
@@ -45,8 +46,13 @@ def test_limits_used_in_the_summaries():
     assert smallest_n_for_exact_trend(0.01) == 6
     v = disparity_stats.smallest_significant_v(5555, 19, 20, 2, 0.05)
     assert v == pytest.approx(math.sqrt(chi2.ppf(0.95, 19) / 5555))
-    assert summary.v_words(0.33) == "moderate" and summary.v_words(0.05) == "negligible"
-    assert summary.cap("state shortage per SEN child") == "State shortage per SEN child"
+    assert summary.v_words(0.33, "en") == "moderate" and summary.v_words(0.05, "en") == "negligible"
+    assert summary.listing(["a", "b", "c"], "en") == "a, b and c"
+    assert summary.listing(["a, %", "b"], "en") == "a, % and b"
+    assert summary.listing(["a, %", "b", "c"], "en") == "a, %; b and c"
+    assert summary.listing([], "en") == "none"
+    f = summary.Numbers("ru")
+    assert f.ci(-0.8, -0.09, 2) == "[−0,80; −0,09]" and f.ci(0.1, 0.2, 1, pct=True) == "10,0%–20,0%"
 
 
 @pytest.fixture(scope="module")
@@ -61,36 +67,43 @@ def small():
                           "shortage_urban": [83, 205, 71, 235, 1327, 2297], "shortage_rural": [74, 360, 107, 1789, 0, 0],
                           "shortage_state": [62, 288, 114, 157, 171, 115],
                           "shortage_private": [95, 277, 64, 1867, 1156, 2182]})
-    return regions, inclusion, short
+    adjacency = pd.DataFrame({"region_iso_a": ["KZ-10", "KZ-10", "KZ-11", "KZ-15", "KZ-11", "KZ-15"],
+                              "region_iso_b": ["KZ-11", "KZ-15", "KZ-19", "KZ-19", "KZ-71", "KZ-75"]})
+    return regions, inclusion, short, adjacency
 
 
 def test_regional_analysis_on_a_small_frame(small):
-    regions, inclusion, _ = small
-    res = regional.analyse(inclusion, regions, seed=1, n_resamples=200)
+    regions, inclusion, _, adjacency = small
+    res = regional.analyse(inclusion, regions, adjacency, seed=1, n_resamples=200)
     stats = res.tidy()
     assert list(stats.columns) == tidy.COLUMNS
     assert stats.loc[stats["quantity"] == "gini_from_lorenz_curve", "estimate"].iloc[0] == pytest.approx(
         stats.loc[stats["quantity"] == "gini_weighted", "estimate"].iloc[0], rel=1e-9)
     assert set(res.region_table()["subject"]) == set(inclusion["region_iso"])
-    again = regional.analyse(inclusion, regions, seed=1, n_resamples=200).tidy()
+    again = regional.analyse(inclusion, regions, adjacency, seed=1, n_resamples=200).tidy()
     pd.testing.assert_frame_equal(stats, again)
-    text = regional_disparity(res, regions, 2023, ["x.csv"])
+    text = regional_disparity(res, regions, 2023, ["x.csv"], "en")
     assert "nan" not in text and "What the tests cannot show" in text
     assert f"{res.chi2['dof']} degrees of freedom" in text
+    assert text.split("\n")[2].startswith("**Tables 1 and 2 are censuses.**")
+    assert "stands out" not in text and "pre-registered" not in text.replace("not pre-registered", "")
 
 
 def test_shortage_analysis_on_a_small_frame(small):
-    regions, inclusion, short = small
-    res = shortage.analyse(short, inclusion, regions, seed=2, n_permutations=720, n_bootstrap=200)
+    regions, inclusion, short, adjacency = small
+    res = shortage.analyse(short, inclusion, regions, adjacency, seed=2, n_permutations=720)
     assert res.splits["urban_rural_excluded"] == ["KZ-71", "KZ-75"]
     assert res.splits["urban_rural"]["groups"] == 4
     assert (res.associations["p_holm"] >= res.associations["p_value"]).all()
-    text = teacher_shortage(res, regions, 2023, ["x.csv"])
+    assert res.associations["exact"].all(), "6 regions: every pairing enumerated"
+    text = teacher_shortage(res, regions, 2023, ["x.csv"], "en")
     assert "nan" not in text and "ecological fallacy" in text.lower()
+    assert text.split("\n")[2].startswith("**Tables 1 and 2 are censuses.**")
+    assert "Planned, not pre-registered" in text and "stands out" not in text
 
 
 def test_join_refuses_unmatched_regions(small):
-    regions, inclusion, short = small
+    regions, inclusion, short, _ = small
     with pytest.raises(ValueError, match="only one of the two tables"):
         shortage.join(short.iloc[1:], inclusion, regions)
 
@@ -98,14 +111,17 @@ def test_join_refuses_unmatched_regions(small):
 # Each figure in one language, the languages in turn: every figure and every language is drawn
 # once here (notebooks 40-42 draw every figure in every language under nbval), at a third of
 # the cost of all combinations.
-FIGURE_LANGUAGES = [("wilson_figure", "kk"), ("funnel_figure", "ru"), ("lorenz_figure", "en"), ("association_figure", "kk")]
+FIGURE_LANGUAGES = [("wilson_figure", "kk"), ("funnel_figure", "ru"), ("shrinkage_figure", "en"), ("lorenz_figure", "kk"),
+                    ("rates_figure", "ru"), ("split_figure", "en"), ("concentration_figure", "kk"),
+                    ("association_figure", "ru")]
+SHORTAGE_FIGURES = ("rates_figure", "split_figure", "concentration_figure", "association_figure")
 
 
 @pytest.fixture(scope="module")
 def analysed(small):
-    regions, inclusion, short = small
-    return (regional.analyse(inclusion, regions, seed=1, n_resamples=100),
-            shortage.analyse(short, inclusion, regions, seed=2, n_permutations=99, n_bootstrap=100))
+    regions, inclusion, short, adjacency = small
+    return (regional.analyse(inclusion, regions, adjacency, seed=1, n_resamples=100),
+            shortage.analyse(short, inclusion, regions, adjacency, seed=2, n_permutations=99))
 
 
 @pytest.mark.parametrize(("figure", "lang"), FIGURE_LANGUAGES)
@@ -114,8 +130,10 @@ def test_figures_draw_in_every_language(small, analysed, figure, lang):
     regions = small[0]
     res, sres = analysed
     args = {"wilson_figure": (res, regions, lang, 2023), "funnel_figure": (res, regions, lang, 2023),
-            "lorenz_figure": (res, lang, 2023), "association_figure": (sres, lang, 2023)}[figure]
-    module = shortage_figures if figure == "association_figure" else disparity
+            "shrinkage_figure": (res, regions, lang, 2023), "lorenz_figure": (res, lang, 2023),
+            "rates_figure": (sres, regions, lang, 2023), "split_figure": (sres, regions, lang, 2023),
+            "concentration_figure": (sres, lang, 2023), "association_figure": (sres, lang, 2023)}[figure]
+    module = shortage_figures if figure in SHORTAGE_FIGURES else disparity
     with no_missing_glyphs():
         drawn = getattr(module, figure)(*args)
         assert isinstance(drawn, figures.Figure)
@@ -127,7 +145,7 @@ def test_figures_draw_in_every_language(small, analysed, figure, lang):
 def test_real_data_national_share_is_the_printed_total():
     inclusion = load_processed("preschool_inclusion_2023.csv")
     regions = load_processed("regions.csv")
-    res = regional.analyse(inclusion, regions, seed=1, n_resamples=50)
+    res = regional.analyse(inclusion, regions, load_adjacency(codes=regions["region_iso"]), seed=1, n_resamples=50)
     assert res.national["inclusive"] == inclusion["preschools_inclusive"].sum()
     printed = load_processed("printed_totals_2023.csv").set_index("column").loc["inclusive_share_pct", "printed"]
     assert 100 * res.national["share"] == pytest.approx(printed, abs=0.05)

@@ -1,4 +1,5 @@
-"""Spearman's rho with permutation p-value, bootstrap interval, Holm, and power at small n."""
+"""Spearman's rho with exact or Monte-Carlo permutation p-values (plain and matched nulls), Holm with
+Monte-Carlo errors, Fisher-z intervals, and power at small n."""
 
 from __future__ import annotations
 
@@ -26,25 +27,63 @@ def test_permutation_p_is_exact_enumeration_for_small_n():
     x = np.array([1.0, 2, 3, 4, 5])
     y = np.array([2.0, 1, 4, 3, 5])
     rho = association.spearman_rho(x, y)
-    hits = sum(abs(association.spearman_rho(x, y[list(p)])) >= abs(rho) - 1e-12 for p in itertools.permutations(range(5)))
-    res = association.spearman_test(x, y, n_permutations=200, n_bootstrap=200, rng=np.random.default_rng(0))
-    assert res["exact"]
-    assert res["p_value"] == pytest.approx(hits / math.factorial(5))
+    null = np.array([association.spearman_rho(x, y[list(p)]) for p in itertools.permutations(range(5))])
+    upper, lower = np.mean(null >= rho - 1e-12), np.mean(null <= rho + 1e-12)
+    res = association.permutation_test(x, lambda order: y[order], 5, 200, np.random.default_rng(0))
+    assert res["exact"] and res["p_mcse"] == 0 and res["resamples"] == math.factorial(5)
+    assert res["p_value"] == pytest.approx(min(1.0, 2 * min(upper, lower)))
     assert res["rho"] == pytest.approx(0.8)
-    assert res["ci_low"] <= res["rho"] <= res["ci_high"]
 
 
-def test_smallest_permutation_p():
-    assert association.smallest_permutation_p(3, 100) == pytest.approx(1 / 3)
-    assert association.smallest_permutation_p(20, 9999) == pytest.approx(1e-4)
+def test_smallest_permutation_p_counts_both_tails():
+    assert association.smallest_permutation_p(3, 100) == pytest.approx(2 / 6)
+    assert association.smallest_permutation_p(20, 9999) == pytest.approx(2 / 10_000)
 
 
-def test_seeded_results_repeat():
+def test_monte_carlo_p_carries_its_error_and_a_second_seed_agrees():
     rng_data = np.random.default_rng(4)
     x, y = rng_data.normal(size=20), rng_data.normal(size=20)
-    a = association.spearman_test(x, y, 999, 500, np.random.default_rng(11))
-    b = association.spearman_test(x, y, 999, 500, np.random.default_rng(11))
-    assert a == b
+    x[:10] += y[:10]
+    a = association.permutation_test(x, lambda order: y[order], 20, 200_000, np.random.default_rng(11))
+    b = association.permutation_test(x, lambda order: y[order], 20, 200_000, np.random.default_rng(12))
+    assert a == association.permutation_test(x, lambda order: y[order], 20, 200_000, np.random.default_rng(11))
+    tail = a["p_value"] / 2
+    assert a["p_mcse"] == pytest.approx(2 * math.sqrt(tail * (1 - tail) / 200_000))
+    assert abs(a["p_value"] - b["p_value"]) < 4 * math.hypot(a["p_mcse"], b["p_mcse"])
+    # the large-sample t approximation of scipy is close at this n
+    assert a["p_value"] == pytest.approx(spearmanr(x, y).pvalue, abs=0.02)
+
+
+def test_matched_null_keeps_the_shared_denominator():
+    # y = s / d and x = i / d share d: permuting s keeps d with its region, so the null is not centred at 0.
+    rng = np.random.default_rng(5)
+    d = rng.uniform(50, 500, 20)
+    frame = pd.DataFrame({"inc": rng.uniform(0.2, 0.8, 20) * d, "d": d, "s": rng.uniform(0.5, 2, 20) * d ** 0.3})
+    frame["x"] = frame["inc"] / frame["d"]
+    frame["y"] = frame["s"] / frame["d"]
+    a = association.Association("k", "x", "y", "q", "d is the denominator of both", free="s", num="s", den="d")
+    res = association.associate(frame, a, 100_000, np.random.default_rng(1))
+    plain = association.permutation_test(frame["x"].to_numpy(), lambda o: frame["y"].to_numpy()[o], 20, 100_000,
+                                         np.random.default_rng(1))
+    assert res["rho"] == pytest.approx(spearmanr(frame["x"], frame["y"]).statistic)
+    assert abs(plain["null_mean"]) < 0.01
+    assert res["null_mean"] < -0.1 or res["null_mean"] > 0.1, "the shared term alone correlates the ratios"
+    assert res["p_value"] != res["p_plain"]
+
+
+def test_holm_with_mcse_leaves_straddling_decisions_open():
+    adjusted, err, decision = association.holm_with_mcse([0.010, 0.030, 0.0245], [0.001, 0.0001, 0.0005], 0.05)
+    # sorted: 0.010 (x3 = 0.030), 0.0245 (x2 = 0.049), 0.030 (x1 = 0.030 -> running max 0.049)
+    assert adjusted == pytest.approx([0.030, 0.049, 0.049])
+    assert err == pytest.approx([0.003, 0.001, 0.001])
+    assert decision == ["significant", "undetermined", "undetermined"]
+
+
+def test_fisher_interval_contains_rho_and_narrows_with_n():
+    low, high = association.fisher_interval(0.4, 20)
+    assert low < 0.4 < high
+    low2, high2 = association.fisher_interval(0.4, 200)
+    assert high2 - low2 < high - low
 
 
 def test_holm_by_hand():

@@ -8,7 +8,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.optimize import minimize
 from scipy.stats import binomtest, kendalltau, theilslopes
 
 from analysis.stats import trend
@@ -95,20 +94,9 @@ def test_two_counts_exact_test_is_scipy_binomtest():
     assert res["dispersion_threshold"] == pytest.approx((res["z"] / 1.959963984540054) ** 2)
 
 
-def test_poisson_trend_matches_direct_likelihood_and_floors_the_scale():
-    t = np.array([0.0, 0.5, 1.2, 2.0, 3.1])
-    y = np.array([88.0, 92, 99, 105, 126])
-    res = trend.poisson_trend(t, y)
-
-    def nll(beta):
-        mu = np.exp(beta[0] + beta[1] * t)
-        return float(np.sum(mu - y * np.log(mu)))
-    fit = minimize(nll, x0=[np.log(y.mean()), 0.0], method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12})
-    assert res["slope_log"] == pytest.approx(fit.x[1], abs=1e-5)
-    assert res["scale"] == max(1.0, res["dispersion"])
-    noisy = trend.poisson_trend(t, np.array([50.0, 150, 60, 170, 80]))
-    assert noisy["scale"] == pytest.approx(noisy["dispersion"]) and noisy["scale"] > 1
-    assert trend.poisson_trend([0.0, 1.0], [5.0, 6.0])["method"].startswith("not computed")
+def test_growth_per_year_is_compound_and_undefined_without_a_base():
+    assert trend.growth_per_year(100, 121, 2) == pytest.approx(0.1)
+    assert math.isnan(trend.growth_per_year(0, 5, 2)) and math.isnan(trend.growth_per_year(5, 6, 0))
 
 
 def test_decimal_years():

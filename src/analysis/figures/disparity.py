@@ -7,7 +7,6 @@ Each takes the results of :func:`analysis.stats.regional.analyse` and a language
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.lines import Line2D
@@ -54,28 +53,26 @@ def wilson_figure(res, regions: pd.DataFrame, lang: str, year: int) -> Figure:
 
 
 def funnel_figure(res, regions: pd.DataFrame, lang: str, year: int) -> Figure:
+    """Each region's share against its number of preschools, with limits that stay in [0, 100] %:
+    the beta-binomial predictive limits (the spread of the regions allowed for) and, for reference,
+    the exact binomial limits of one common share."""
     labels = region_labels(regions, lang)
     c = res.curve
-    od = res.overdispersion
     fig, ax = plt.subplots(figsize=(7.5, 6.2))
-    styles = [("exact", "95", "--", t("stats_limit_exact_95", lang)),
-              ("exact", "998", "-", t("stats_limit_exact_998", lang)),
-              ("phi", "998", ":", t("stats_limit_phi_998", lang, phi=decimal(od["phi"], 1, lang))),
-              ("tau", "998", "-.", t("stats_limit_tau_998", lang,
-                                     tau=decimal(100 * np.sqrt(od["tau2"]), 1, lang) + " " + t("stats_pp", lang)))]
-    for kind, tag, ls, label in styles:
-        ax.plot(c["size"], np.clip(100 * c[f"{kind}_low_{tag}"], 0, 100), ls=ls, color=LIMIT_COLOUR, lw=0.9, label=label)
-        ax.plot(c["size"], np.clip(100 * c[f"{kind}_high_{tag}"], 0, 100), ls=ls, color=LIMIT_COLOUR, lw=0.9)
+    for kind, colour, width, key in (("binom", "#aaaaaa", 0.8, "stats_limit_binomial"),
+                                     ("bb", LIMIT_COLOUR, 1.0, "stats_limit_betabinomial")):
+        for tag, ls in (("95", "--"), ("998", "-")):
+            ax.plot(c["size"], 100 * c[f"{kind}_low_{tag}"], ls=ls, color=colour, lw=width,
+                    label=t(f"{key}_{tag}", lang))
+            ax.plot(c["size"], 100 * c[f"{kind}_high_{tag}"], ls=ls, color=colour, lw=width)
     ax.axhline(100 * res.national["share"], color=ACCENT, lw=1.2,
                label=t("stats_national_share", lang, value=decimal(100 * res.national["share"], 1, lang)))
-    d = res.data
-    points = pd.DataFrame({"kind": "region", "region_iso": d["region_iso"], "label": d["region_iso"].map(labels),
-                           "size": d["preschools_total"],
-                           "share_pct": (100 * d["preschools_inclusive"] / d["preschools_total"]).to_numpy(),
-                           "z": res.units["z"], "z_adjusted": res.units["z_adjusted"],
-                           "p_holm": res.units["p_adjusted"], "flagged": res.units["flagged"]})
-    sns.scatterplot(data=points.assign(type=d["type"].to_numpy()), x="size", y="share_pct", hue="type", style="type",
-                    palette=TYPE_COLOURS, markers=TYPE_MARKERS, s=30, legend=False, ax=ax, zorder=3)
+    u = res.units
+    points = pd.DataFrame({"kind": "region", "region_iso": u["region_iso"], "label": u["region_iso"].map(labels),
+                           "size": u["size"], "share_pct": 100 * u["share"], "predictive_p": u["predictive_p"],
+                           "p_holm": u["p_holm"], "flagged": u["flagged"]})
+    sns.scatterplot(data=points.assign(type=res.data["type"].to_numpy()), x="size", y="share_pct", hue="type",
+                    style="type", palette=TYPE_COLOURS, markers=TYPE_MARKERS, s=30, legend=False, ax=ax, zorder=3)
     for row in points.itertuples():
         ax.annotate(row.label, (row.size, row.share_pct), xytext=(3, 2), textcoords="offset points", fontsize=6)
     ax.set_ylim(0, 100)
@@ -92,6 +89,32 @@ def funnel_figure(res, regions: pd.DataFrame, lang: str, year: int) -> Figure:
     for col in [k for k in limits.columns if k.endswith(("_95", "_998")) or k == "target"]:
         limits[col] = 100 * limits[col]
     return Figure(fig, pd.concat([points, limits], ignore_index=True))
+
+
+def shrinkage_figure(res, regions: pd.DataFrame, lang: str, year: int) -> Figure:
+    """Each region's share as printed against its empirical-Bayes shrunken share with its interval:
+    how far the spread of the other regions pulls each one towards the mean."""
+    d = res.shrunk.sort_values(["shrunk_share", "region_iso"], ascending=[False, True], kind="stable")
+    data = pd.DataFrame({"region_iso": d["region_iso"], "label": d["region_iso"].map(region_labels(regions, lang)),
+                         "type": d["type"], "size": d["size"], "raw_pct": 100 * d["raw_share"],
+                         "shrunk_pct": 100 * d["shrunk_share"], "ci_low_pct": 100 * d["ci_low"],
+                         "ci_high_pct": 100 * d["ci_high"], "weight_on_raw": d["weight_on_raw"]})
+    fig, ax = plt.subplots(figsize=(7.5, 6.2))
+    ax.hlines(data["label"], data["ci_low_pct"], data["ci_high_pct"], color=[TYPE_COLOURS[k] for k in data["type"]], lw=1)
+    ax.scatter(data["raw_pct"], data["label"], marker="|", s=60, color="#555555", zorder=3)
+    sns.scatterplot(data=data, x="shrunk_pct", y="label", hue="type", style="type", palette=TYPE_COLOURS,
+                    markers=TYPE_MARKERS, s=28, legend=False, ax=ax, zorder=4)
+    ax.axvline(100 * res.bb["mu"], color=ACCENT, lw=1.2)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(t("stats_share_axis", lang))
+    ax.set_ylabel("")
+    ax.set_title(wrap(t("stats_shrinkage_title", lang, year=year), 80), loc="left")
+    raw = Line2D([], [], marker="|", ls="", ms=9, color="#555555", label=t("stats_raw_share", lang))
+    mean = Line2D([], [], color=ACCENT, lw=1.2, label=t("stats_bb_mean", lang, value=decimal(100 * res.bb["mu"], 1, lang)))
+    ax.legend(handles=type_legend(lang, [raw, mean]), loc="lower right", frameon=False, fontsize=7)
+    decimal_commas(fig, lang)
+    fig.tight_layout()
+    return Figure(fig, data)
 
 
 def lorenz_figure(res, lang: str, year: int) -> Figure:

@@ -30,50 +30,36 @@ from analysis.figures.style import (
 from analysis.i18n import decimal, region_labels, t
 from analysis.stats.shortage import RATIOS
 
-FUNNEL_PANELS = [
-    ("shortage_per_100_sen", "stats_numerator_total", "stats_per100sen_axis", "stats_sen_children_axis"),
-    ("shortage_per_inclusive", "stats_numerator_total", "stats_per_inclusive_axis", "stats_inclusive_preschools_axis"),
-    ("state_shortage_per_100_sen", "stats_numerator_state", "stats_per100sen_axis", "stats_sen_children_axis"),
-    ("state_shortage_per_inclusive", "stats_numerator_state", "stats_per_inclusive_axis", "stats_inclusive_preschools_axis"),
-]
+RATE_PANELS = [("state_shortage_per_100_sen", "stats_per100sen_axis"),
+               ("state_shortage_per_inclusive", "stats_per_inclusive_axis")]
 
 
-def shortage_funnel_figure(sres, regions: pd.DataFrame, lang: str, year: int) -> Figure:
+def rates_figure(sres, regions: pd.DataFrame, lang: str, year: int) -> Figure:
+    """The matched-scope rates by region, sorted, with the national rate: descriptive (the regions
+    differ by hundreds of times more than counting noise, so no Poisson limits are drawn)."""
     labels = region_labels(regions, lang)
-    fig, axes = plt.subplots(2, 2, figsize=(10, 8))
+    fig, axes = plt.subplots(1, len(RATE_PANELS), figsize=(10, 6))
     tables = []
-    by_region = sres.data.set_index("region_iso")
-    for ax, (ratio, numerator, ylab, xlab) in zip(axes.ravel(), FUNNEL_PANELS, strict=True):
-        f = sres.funnels[ratio]
-        curve, units = f["curve"], f["units"]
-        mult = RATIOS[ratio][2]
-        for tag, ls, key in (("95", "--", "stats_limit_poisson_95"), ("998", "-", "stats_limit_poisson_998")):
-            ax.plot(curve["exposure"] * mult, curve[f"exact_low_{tag}"], ls=ls, color=LIMIT_COLOUR, lw=0.9, label=t(key, lang))
-            ax.plot(curve["exposure"] * mult, curve[f"exact_high_{tag}"], ls=ls, color=LIMIT_COLOUR, lw=0.9)
-        ax.plot(curve["exposure"] * mult, np.clip(curve["phi_low_998"], 0, None), ls=":", color=LIMIT_COLOUR, lw=0.9,
-                label=t("stats_limit_phi_998", lang, phi=decimal(f["overdispersion"]["phi"], 0, lang)))
-        ax.plot(curve["exposure"] * mult, curve["phi_high_998"], ls=":", color=LIMIT_COLOUR, lw=0.9)
-        ax.axhline(f["rate"], color=ACCENT, lw=1.2, label=t("stats_national_rate", lang))
-        points = units.assign(x=units["exposure"] * mult, type=by_region.loc[units["region_iso"], "type"].to_numpy())
-        sns.scatterplot(data=points, x="x", y="estimate", hue="type", style="type", palette=TYPE_COLOURS,
-                        markers=TYPE_MARKERS, s=22, legend=False, ax=ax, zorder=3)
-        for row in points.itertuples():
-            ax.annotate(labels[row.region_iso], (row.x, row.estimate), xytext=(3, 2), textcoords="offset points",
-                        fontsize=5.5)
-        ax.set_ylim(0, max(units["estimate"].max(), curve["exact_high_998"].max()) * 1.08)
-        ax.set_xlim(0, (curve["exposure"] * mult).max())
-        ax.set_xlabel(wrap(t(xlab, lang), 50))
-        ax.set_ylabel(wrap(t(ylab, lang), 45))
-        ax.set_title(t(numerator, lang), loc="left", fontsize=9)
-        ax.legend(fontsize=6, frameon=False, loc="upper right")
-        base = by_region.loc[units["region_iso"], RATIOS[ratio][1]].to_numpy()
-        tables.append(units.assign(ratio=ratio, base=base, national_rate=f["rate"], phi=f["overdispersion"]["phi"]))
-    fig.suptitle(wrap(t("stats_shortage_funnel_title", lang, year=year), 120), x=0.01, ha="left", fontsize=10)
+    for ax, (ratio, xlab) in zip(axes, RATE_PANELS, strict=True):
+        num, den, _, _ = RATIOS[ratio]
+        d = sres.data.sort_values([ratio, "region_iso"], ascending=[False, True], kind="stable")
+        points = pd.DataFrame({"ratio": ratio, "region_iso": d["region_iso"], "label": d["region_iso"].map(labels),
+                               "type": d["type"], "numerator": d[num], "denominator": d[den], "rate": d[ratio],
+                               "national_rate": sres.dispersion[ratio]["rate"]})
+        ax.hlines(points["label"], 0, points["rate"], color="#cccccc", lw=0.8)
+        sns.scatterplot(data=points, x="rate", y="label", hue="type", style="type", palette=TYPE_COLOURS,
+                        markers=TYPE_MARKERS, s=28, legend=False, ax=ax, zorder=3)
+        ax.axvline(points["national_rate"].iloc[0], color=ACCENT, lw=1.2)
+        ax.set_xlabel(wrap(t(xlab, lang), 45))
+        ax.set_ylabel("")
+        ax.set_xlim(0, None)
+        tables.append(points)
+    axes[-1].legend(handles=type_legend(lang, [Line2D([], [], color=ACCENT, label=t("stats_national_rate", lang))]),
+                    loc="lower right", frameon=False, fontsize=7)
+    fig.suptitle(wrap(t("stats_shortage_rates_title", lang, year=year), 120), x=0.01, ha="left", fontsize=10)
     decimal_commas(fig, lang)
     fig.tight_layout()
-    data = pd.concat(tables, ignore_index=True)[["ratio", "region_iso", "count", "base", "estimate", "national_rate",
-                                                 "z", "z_adjusted", "p_adjusted", "flagged", "outside_exact_998", "phi"]]
-    return Figure(fig, data)
+    return Figure(fig, pd.concat(tables, ignore_index=True))
 
 
 def split_figure(sres, regions: pd.DataFrame, lang: str, year: int) -> Figure:
@@ -106,7 +92,7 @@ def split_figure(sres, regions: pd.DataFrame, lang: str, year: int) -> Figure:
 
 
 def concentration_figure(sres, lang: str, year: int) -> Figure:
-    keys = {"regions": "stats_base_regions", "sen_children": "stats_base_sen", "preschools_total": "stats_base_preschools"}
+    keys = {"regions": "stats_base_regions", "sen_children": "stats_base_sen", "preschools_total": "stats_base_preschools"}  # of the state shortage
     data = pd.concat([curve.assign(base=name, gini=sres.lorenz_gini[name]) for name, curve in sres.lorenz.items()],
                      ignore_index=True)[["base", "region_iso", "cum_population", "cum_amount", "gini"]]
     names = {name: t(keys[name], lang, value=decimal(sres.lorenz_gini[name], 3, lang)) for name in sres.lorenz}
@@ -147,7 +133,7 @@ def association_figure(sres, lang: str, year: int) -> Figure:
         ax.set_xlabel(wrap(t(xkey, lang), 45))
         ax.set_ylabel(wrap(t(ykey, lang), 45))
         ax.set_title(t("stats_assoc_annotation", lang, rho=decimal(row.rho, 2, lang), low=decimal(row.ci_low, 2, lang),
-                       high=decimal(row.ci_high, 2, lang), p=decimal(row.p_holm, 3, lang)), fontsize=8, loc="left")
+                       high=decimal(row.ci_high, 2, lang), p=decimal(row.p_holm, 2, lang)), fontsize=8, loc="left")
         tables.append(points.drop(columns="type"))
     axes[0].legend(handles=type_legend(lang), loc="upper right", frameon=False, fontsize=7)
     fig.suptitle(wrap(t("stats_assoc_title_n", lang, n=len(sres.data), year=year), 120), x=0.01, ha="left", fontsize=10)

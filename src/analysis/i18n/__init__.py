@@ -1,9 +1,14 @@
-"""Labels in Kazakh, Russian and English from one translation table and the region reference.
+"""Labels and texts in Kazakh, Russian and English, and numbers written the way each language writes them.
 
-``src/analysis/translations.csv`` (key, kk, ru, en) holds every label, caption and header the
-tables and figures show; region names come from ``data/processed/regions.csv``. Nothing shown to
-a reader is a string literal in code: code asks for ``t(key, lang)``. Placeholders in ``{braces}``
-are filled with :meth:`str.format`.
+``translations.csv`` (key, kk, ru, en) holds every label, caption and header the tables and
+figures show; ``summaries.csv`` holds the sentences of the plain-language summaries of the
+statistics notebooks, with ``{placeholders}`` for their numbers; region names come from
+``data/processed/regions.csv``. Nothing shown to a reader is a string literal in code: code asks
+for ``t(key, lang)``. Every key has all three languages (a test and the loader check it).
+
+Numbers: :func:`decimal`, :func:`percent`, :func:`integer`, :func:`pvalue`, :func:`interval` write
+a number with the language's decimal separator (Kazakh and Russian: comma; English: point) and
+thousands grouped with a space, so that the three editions state the same numbers.
 """
 
 from __future__ import annotations
@@ -17,21 +22,26 @@ LANGUAGES = ("kk", "ru", "en")
 #: Languages that write a decimal comma (Kazakh and Russian); English writes a point.
 DECIMAL_COMMA = ("kk", "ru")
 TRANSLATIONS = Path(__file__).with_name("translations.csv")
+SUMMARIES = Path(__file__).with_name("summaries.csv")
 #: Which reference column names a region in each language, in tables and figures.
 REGION_LABEL_COLUMN = {"kk": "short_kk", "ru": "short_ru", "en": "short_en"}
 
 
 @cache
-def translations(path: Path = TRANSLATIONS):
+def translations(paths_: tuple[Path, ...] = (TRANSLATIONS, SUMMARIES)):
     import pandas as pd  # here, not at import: the pipeline reads LANGUAGES without pandas
 
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
+    tables = []
+    for path in paths_:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
+        empty = table.loc[(table[list(LANGUAGES)] == "").any(axis=1), "key"].tolist()
+        if empty:
+            raise ValueError(f"{paths.shown(path)}: keys without a translation in every language: {empty}")
+        tables.append(table)
+    table = pd.concat(tables, ignore_index=True)
     duplicated = table.loc[table["key"].duplicated(), "key"].tolist()
     if duplicated:
-        raise ValueError(f"{paths.shown(path)}: keys defined twice: {duplicated}")
-    empty = table.loc[(table[list(LANGUAGES)] == "").any(axis=1), "key"].tolist()
-    if empty:
-        raise ValueError(f"{paths.shown(path)}: keys without a translation in every language: {empty}")
+        raise ValueError(f"translation keys defined twice: {duplicated}")
     return table.set_index("key")
 
 
@@ -65,3 +75,32 @@ def decimal(value: float, digits: int, lang: str) -> str:
     """A number with ``digits`` decimals and the language's decimal separator (44,0 / 44.0)."""
     text = f"{value:.{digits}f}"
     return text.replace(".", ",") if lang in DECIMAL_COMMA else text
+
+
+def integer(value) -> str:
+    """A whole number with thousands grouped by a space (13 828), in every language."""
+    return f"{int(round(float(value))):,}".replace(",", " ")
+
+
+def percent(proportion: float, digits: int, lang: str) -> str:
+    """A proportion (0-1) as a percentage: 44.0% / 44,0%."""
+    return decimal(100 * float(proportion), digits, lang) + "%"
+
+
+def pvalue(p, lang: str, digits: int = 3) -> str:
+    """'p = 0.012', 'p < 0.001' (decimal comma in kk, ru); bounds written as such ('<1e-10')."""
+    if p is None or p != p:
+        return "p —"
+    if isinstance(p, str):
+        return f"p {p[0]} {p[1:]}".replace(".", "," if lang in DECIMAL_COMMA else ".")
+    smallest = 10 ** -digits
+    return f"p < {decimal(smallest, digits, lang)}" if p < smallest else f"p = {decimal(p, digits, lang)}"
+
+
+def interval(low: float, high: float, digits: int, lang: str, pct: bool = False) -> str:
+    """An interval 'low–high' (an en dash), in percent if ``pct``; '[−0.80; −0.09]' when a bound is
+    negative, where a dash would read as a minus (the minus sign is U+2212)."""
+    write = (lambda v: percent(v, digits, lang)) if pct else (lambda v: decimal(v, digits, lang))
+    if low < 0 or high < 0:
+        return f"[{write(low).replace('-', '−')}; {write(high).replace('-', '−')}]"
+    return f"{write(low)}–{write(high)}"

@@ -85,3 +85,27 @@ def harmonise(names: pd.Series, table: dict[str, str], file: str | Path) -> pd.S
             row_label=found,
         )
     return codes.astype(str).rename("region_iso")
+
+
+ADJACENCY_RESOURCE = "region-adjacency"
+
+
+def load_adjacency(raw_dir=None, package_path=None, codes=None) -> pd.DataFrame:
+    """The queen-contiguity pairs (``data/raw/region_adjacency.csv``) through the raw-file gate,
+    checked: each pair once, ordered (a < b), no unit paired with itself, only known codes."""
+    from analysis import paths
+    from analysis.ingest import gate
+
+    _, file, pairs = gate.read_table(ADJACENCY_RESOURCE, raw_dir or paths.RAW, package_path or paths.DATAPACKAGE)
+    for line, a, b in zip(pairs.index, pairs["region_iso_a"], pairs["region_iso_b"], strict=True):
+        if not a < b:
+            raise RawDataError(file, f"a pair is written once, the smaller code first; found {a} - {b}",
+                               line=int(line), column="region_iso_b")
+        unknown = [c for c in (a, b) if codes is not None and c not in set(codes)]
+        if unknown:
+            raise RawDataError(file, f"unknown region code {unknown[0]}", line=int(line), column="region_iso_a")
+    twice = pairs.duplicated(["region_iso_a", "region_iso_b"])
+    if twice.any():
+        line = int(pairs.index[twice.argmax()])
+        raise RawDataError(file, "the pair is listed twice", line=line, column="region_iso_b")
+    return pairs.reset_index(drop=True)

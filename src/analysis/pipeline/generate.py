@@ -5,7 +5,9 @@ Makefile includes: each step's stamp depends on its notebook, the files it reads
 uses and the code every step uses; each file a step writes and a later step reads depends on the
 writer's stamp (so a step that re-runs but writes the same bytes stops the cascade); a step that
 reads by glob waits for the steps that write there. ``python -m analysis.pipeline.generate readme``
-rewrites the README's table between ``<!-- steps:begin -->`` and ``<!-- steps:end -->``.
+rewrites the README's table between ``<!-- steps:begin -->`` and ``<!-- steps:end -->``;
+``python -m analysis.pipeline.generate methods`` the versions in ``METHODS.md`` from the lock (``make
+lock`` runs it).
 """
 
 from __future__ import annotations
@@ -18,6 +20,12 @@ from analysis.i18n import LANGUAGES
 from analysis.pipeline import SOURCE, STEPS_FILE, declaration, dependencies, expand, resolve, steps
 
 README_BEGIN, README_END = "<!-- steps:begin -->", "<!-- steps:end -->"
+VERSIONS_BEGIN, VERSIONS_END = "<!-- versions:begin -->", "<!-- versions:end -->"
+METHODS = paths.PROJECT_ROOT / "METHODS.md"
+LOCK = paths.PROJECT_ROOT / "requirements.lock"
+#: The packages whose versions METHODS.md names: the statistics and what reads, writes and runs them.
+METHODS_PACKAGES = ("numpy", "scipy", "statsmodels", "pandas", "matplotlib", "seaborn", "pandera", "frictionless",
+                    "papermill", "nbval")
 HEADER = f"# Generated from {paths.shown(STEPS_FILE)} by `python -m analysis.pipeline.generate makefile`: do not edit."
 
 
@@ -85,6 +93,37 @@ def record_in_readme(readme: Path = paths.PROJECT_ROOT / "README.md") -> bool:
     return new != text
 
 
+def locked_versions(lock: Path = LOCK) -> dict[str, list[str]]:
+    """Package -> its pinned versions in the lock (a universal lock may pin one per platform)."""
+    import re
+
+    out: dict[str, list[str]] = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^([A-Za-z0-9_.-]+)==([^ ;\\]+)", line)
+        if match:
+            out.setdefault(match.group(1).lower(), []).append(match.group(2))
+    return out
+
+
+def versions_table(lock: Path = LOCK) -> str:
+    locked = locked_versions(lock)
+    rows = ["| package | version (requirements.lock) |", "| --- | --- |"]
+    for name in METHODS_PACKAGES:
+        if name not in locked:
+            raise ValueError(f"{paths.shown(lock)}: {name} is not pinned")
+        rows.append(f"| {name} | {', '.join(dict.fromkeys(locked[name]))} |")
+    return "\n".join([VERSIONS_BEGIN, *rows, VERSIONS_END])
+
+
+def record_in_methods(methods: Path = METHODS, lock: Path = LOCK) -> bool:
+    text = methods.read_text(encoding="utf-8")
+    begin, end = text.index(VERSIONS_BEGIN), text.index(VERSIONS_END) + len(VERSIONS_END)
+    new = text[:begin] + versions_table(lock) + text[end:]
+    if new != text:
+        methods.write_text(new, encoding="utf-8")
+    return new != text
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["makefile"] and len(argv) == 2:
@@ -95,7 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv == ["readme"]:
         print("README table " + ("rewritten" if record_in_readme() else "current"))
         return 0
-    print("usage: python -m analysis.pipeline.generate makefile FILE | readme", file=sys.stderr)
+    if argv == ["methods"]:
+        print("METHODS.md versions " + ("rewritten" if record_in_methods() else "current"))
+        return 0
+    print("usage: python -m analysis.pipeline.generate makefile FILE | readme | methods", file=sys.stderr)
     return 2
 
 

@@ -1,72 +1,84 @@
-"""Region-level associations of notebook 41: chosen in advance, few, and honest about n = 20.
+"""Region-level associations of notebook 41: few, planned, and honest about n = 20.
 
-:data:`PLANNED_ASSOCIATIONS` is the complete list, fixed before any of them was computed; the
-notebook shows it before computing. Each is Spearman's rho with
+:data:`PLANNED_ASSOCIATIONS` is the complete list. It was written down before any of them was
+computed, but in the same commit as the first results (``05b66fe``, 2026-11-26), so the
+repository cannot prove the order: the associations are *planned, not pre-registered*.
 
-* a permutation p-value (``scipy.stats.permutation_test``, pairings permuted, two-sided),
-* a bootstrap interval (``scipy.stats.bootstrap``, regions resampled in pairs, BCa),
-* Holm's correction across the planned associations (``statsmodels`` ``multipletests``),
+Each is Spearman's rho over the regions with
 
-and :func:`power_spearman` states what 20 regions can detect at all.
+* a permutation p-value that does not depend on the seed: exact enumeration where the n!
+  pairings can be counted (n <= 8), otherwise at least 10**6 random pairings, with the
+  Monte-Carlo standard error of p reported beside it;
+* a **matched null** where the two ratios share a count: ratios that share a denominator, or a
+  count that is the numerator of one and the denominator of the other, are correlated by
+  construction even when the other counts are unrelated (Pearson 1897, "spurious correlation").
+  The matched null keeps the shared count with its region and permutes only the other count of
+  the ratio (:attr:`Association.free`), so it asks whether rho is larger than the shared term
+  alone makes it. The plain null (permuting the ratio itself) is reported beside it;
+* an interval from Fisher's z with the Bonett-Wright variance ``(1 + rho^2 / 2) / (n - 3)``:
+  model-based, answering the same superpopulation question as the tests. The regions are never
+  resampled (as in notebook 40: the 20 regions are the whole country, not a sample of regions, so
+  a bootstrap over them would describe a population of countries that does not exist);
+* Holm's correction across the planned associations (``statsmodels`` ``multipletests``), and a
+  decision that stays open where the Monte-Carlo interval of the adjusted p straddles alpha.
 
-Two warnings apply to every row. Ratios that share a term (a denominator, or a count that is the
-numerator of one and the denominator of the other) are correlated by construction even when the
-counts are unrelated (Pearson 1897, "spurious correlation"); the ``shared_term`` of each planned
-association names it. And a region-level correlation says nothing about preschools, teachers or
-children inside the regions (the ecological fallacy, Robinson 1950).
+:func:`power_spearman` states what 20 regions can detect at all. A region-level correlation says
+nothing about preschools, teachers or children inside the regions (the ecological fallacy,
+Robinson 1950).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
-from scipy.stats import bootstrap, norm, permutation_test, rankdata
+from scipy.stats import norm, rankdata
 from statsmodels.stats.multitest import multipletests
 
-from analysis.stats.montecarlo import proportion_mcse, quantile_mcse
+#: Random pairings when the n! pairings cannot be enumerated.
+MIN_PERMUTATIONS = 1_000_000
+#: Enumerate every pairing up to this n (8! = 40 320).
+MAX_ENUMERATED = 8
+#: Pairings drawn at a time (memory: BATCH x n floats).
+BATCH = 50_000
 
 
 @dataclass(frozen=True)
 class Association:
-    """One planned association: two region-level variables and why they are compared."""
+    """One planned association: ``x`` against ``y = num / den``, and the null that keeps what they share."""
 
     key: str
     x: str
     y: str
     question: str
     shared_term: str
+    #: The count of ``y``'s ratio that the matched null permutes (the other stays with its
+    #: region), with the ratio's numerator, denominator and multiplier; None where nothing is shared.
+    free: str | None = None
+    num: str | None = None
+    den: str | None = None
+    mult: float = 1.0
 
 
-#: The associations of notebook 41, written down before computing any of them (at most three).
-#:
-#: 1. ``share_vs_state_shortage_per_sen``: do regions where more public preschools have inclusive
-#:    conditions have a smaller (or larger) state-preschool teacher shortage per 100 children with
-#:    SEN? No shared term: the share is preschools_inclusive / preschools_total, the ratio
-#:    shortage_state / sen_children.
-#: 2. ``share_vs_sen_per_preschool``: do regions with more children with SEN per public preschool
-#:    have a higher inclusive share? Both ratios divide by preschools_total (shared denominator):
-#:    a positive correlation is partly built in.
-#: 3. ``share_vs_state_shortage_per_inclusive``: do regions with a higher inclusive share have a
-#:    smaller state-preschool shortage per preschool with inclusive conditions? preschools_inclusive
-#:    is the numerator of the share and the denominator of the other ratio: a negative correlation
-#:    is partly built in.
-#:
-#: The state-preschool shortage (Table 2, shortage_state) is used because Table 1 counts public
-#: preschools and their children only; the total shortage includes private preschools.
+#: The associations of notebook 41 (at most three), planned before computing them (see the module
+#: docstring for why they are not called pre-registered). The state-preschool shortage is used
+#: because Table 1 counts public preschools and their children only (matched scope).
 PLANNED_ASSOCIATIONS: tuple[Association, ...] = (
     Association("share_vs_state_shortage_per_sen", "inclusive_share", "state_shortage_per_100_sen",
                 "inclusive share against state-preschool teacher shortage per 100 children with SEN",
                 "none"),
     Association("share_vs_sen_per_preschool", "inclusive_share", "sen_per_preschool",
                 "inclusive share against children with SEN per public preschool",
-                "preschools_total is the denominator of both ratios"),
+                "preschools_total is the denominator of both ratios",
+                free="sen_children", num="sen_children", den="preschools_total"),
     Association("share_vs_state_shortage_per_inclusive", "inclusive_share", "state_shortage_per_inclusive",
                 "inclusive share against state-preschool teacher shortage per preschool with inclusive conditions",
-                "preschools_inclusive is the numerator of one ratio and the denominator of the other"),
+                "preschools_inclusive is the numerator of one ratio and the denominator of the other",
+                free="shortage_state", num="shortage_state", den="preschools_inclusive"),
 )
 
 
@@ -79,31 +91,114 @@ def spearman_rho(x, y, axis: int = -1) -> np.ndarray:
     return (rx * ry).sum(axis=axis) / np.sqrt((rx ** 2).sum(axis=axis) * (ry ** 2).sum(axis=axis))
 
 
-def spearman_test(x, y, n_permutations: int, n_bootstrap: int, rng: np.random.Generator,
-                  confidence: float = 0.95) -> dict:
-    """Spearman's rho, its permutation p-value and its paired bootstrap (BCa) interval."""
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    rho = float(spearman_rho(x, y))
-    perm = permutation_test((y,), lambda b, axis=-1: spearman_rho(x, b, axis=axis),
-                            permutation_type="pairings", n_resamples=n_permutations, vectorized=True,
-                            alternative="two-sided", rng=rng)
-    boot = bootstrap((x, y), lambda a, b, axis=-1: spearman_rho(a, b, axis=axis), paired=True, vectorized=True,
-                     n_resamples=n_bootstrap, confidence_level=confidence, method="BCa", rng=rng)
-    exact = n_permutations >= math.factorial(len(x))
-    low, high = float(boot.confidence_interval.low), float(boot.confidence_interval.high)
-    draws = boot.bootstrap_distribution
-    return {"rho": rho, "p_value": float(perm.pvalue),
-            "p_mcse": 0.0 if exact else proportion_mcse(perm.pvalue, n_permutations),
-            "ci_low": low, "ci_high": high, "ci_mcse": max(quantile_mcse(draws, low), quantile_mcse(draws, high)),
-            "n": len(x), "smallest_p": smallest_permutation_p(len(x), n_permutations), "exact": exact}
+def _pairings(n: int, n_permutations: int, rng: np.random.Generator):
+    """Index arrays of pairings in batches: all n! when n is small, else random ones."""
+    if n <= MAX_ENUMERATED:
+        every = np.array(list(itertools.permutations(range(n))))
+        yield every
+        return
+    left = n_permutations
+    while left > 0:
+        size = min(BATCH, left)
+        yield np.argsort(rng.random((size, n)), axis=1)
+        left -= size
+
+
+def permutation_test(x, y_of, n: int, n_permutations: int, rng: np.random.Generator) -> dict:
+    """Two-sided permutation p of Spearman's rho between ``x`` and ``y_of(order)``.
+
+    ``y_of`` takes a batch of pairings (rows of indices) and returns the ``y`` values under each:
+    the ratio itself permuted (plain null), or the ratio recomputed from a permuted count (matched
+    null). p = min(1, 2 min(upper, lower)) with upper = (1 + #{rho* >= rho}) / (B + 1) (equal
+    tails, as the matched null is not centred at 0); exact when every pairing is enumerated.
+    """
+    rx = rankdata(np.asarray(x, dtype=float))
+    rx = rx - rx.mean()
+
+    def rho_of(y: np.ndarray) -> np.ndarray:
+        ry = rankdata(y, axis=-1)
+        ry = ry - ry.mean(axis=-1, keepdims=True)
+        return ry @ rx / np.sqrt((ry ** 2).sum(axis=-1) * (rx ** 2).sum())
+
+    rho = float(rho_of(y_of(np.arange(n)[None, :]))[0])
+    upper = lower = total = 0
+    null_sum = 0.0
+    for order in _pairings(n, n_permutations, rng):
+        null = rho_of(y_of(order))
+        upper += int(np.sum(null >= rho - 1e-12))
+        lower += int(np.sum(null <= rho + 1e-12))
+        null_sum += float(null.sum())
+        total += len(order)
+    exact = n <= MAX_ENUMERATED
+    if exact:
+        tail = min(upper, lower) / total
+        p, mcse = min(1.0, 2 * tail), 0.0
+    else:
+        tail = (min(upper, lower) + 1) / (total + 1)
+        p = min(1.0, 2 * tail)
+        mcse = 2 * math.sqrt(tail * (1 - tail) / total)
+    return {"rho": rho, "p_value": p, "p_mcse": mcse, "resamples": total, "exact": exact,
+            "null_mean": null_sum / total, "smallest_p": smallest_permutation_p(n, total)}
 
 
 def smallest_permutation_p(n: int, n_permutations: int) -> float:
-    """Smallest p-value a two-sided permutation test can return at ``n`` with this many resamples."""
-    if n_permutations >= math.factorial(n):
+    """Smallest two-sided p-value the test can return: 2 / n! when every pairing is enumerated,
+    else 2 / (B + 1) (not 1 / (B + 1): both tails count)."""
+    if n <= MAX_ENUMERATED:
         return min(1.0, 2 / math.factorial(n))
-    return 1 / (n_permutations + 1)
+    return min(1.0, 2 / (n_permutations + 1))
+
+
+def fisher_interval(rho: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Interval for Spearman's rho from Fisher's z with the Bonett-Wright (2000) variance."""
+    half = norm.ppf(0.5 + confidence / 2) * spearman_z_sd(rho, n)
+    z = math.atanh(max(min(rho, 0.999999), -0.999999))
+    return math.tanh(z - half), math.tanh(z + half)
+
+
+def associate(frame: pd.DataFrame, a: Association, n_permutations: int, rng: np.random.Generator,
+                     confidence: float = 0.95) -> dict:
+    """Rho, the plain and (where a term is shared) the matched permutation p, and the interval."""
+    x = frame[a.x].to_numpy(dtype=float)
+    y = frame[a.y].to_numpy(dtype=float)
+    n = len(frame)
+    plain = permutation_test(x, lambda order: y[order], n, n_permutations, rng)
+    out = {"key": a.key, "x": a.x, "y": a.y, "question": a.question, "shared_term": a.shared_term, "n": n,
+           "rho": plain["rho"], "p_plain": plain["p_value"], "p_plain_mcse": plain["p_mcse"],
+           "null_mean_plain": plain["null_mean"], "resamples": plain["resamples"], "exact": plain["exact"],
+           "smallest_p": plain["smallest_p"], "null": "plain: the ratio permuted across regions"}
+    if a.free is not None:
+        free = frame[a.free].to_numpy(dtype=float)
+        keep = frame[a.den if a.free == a.num else a.num].to_numpy(dtype=float)
+        ratio = (lambda f, k: a.mult * f / k) if a.free == a.num else (lambda f, k: a.mult * k / f)
+        matched = permutation_test(x, lambda order: ratio(free[order], keep), n, n_permutations, rng)
+        out.update(p_value=matched["p_value"], p_mcse=matched["p_mcse"], null_mean=matched["null_mean"],
+                   null=f"matched: {a.free} permuted across regions, {a.shared_term.split(' ')[0]} kept with its region")
+    else:
+        out.update(p_value=plain["p_value"], p_mcse=plain["p_mcse"], null_mean=plain["null_mean"])
+    out["ci_low"], out["ci_high"] = fisher_interval(out["rho"], n, confidence)
+    return out
+
+
+def holm_with_mcse(p_values, mcse, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Holm-adjusted p-values, their Monte-Carlo standard errors (the multiplier of the p each
+    adjusted value comes from, times its error) and a decision: 'significant' or 'not significant'
+    when the adjusted p is two Monte-Carlo errors away from alpha, else 'undetermined'."""
+    p = np.asarray(p_values, dtype=float)
+    err = np.asarray(mcse, dtype=float)
+    adjusted = multipletests(p, alpha=alpha, method="holm")[1]
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    adj_err = np.zeros(m)
+    running, running_err = 0.0, 0.0
+    for rank, i in enumerate(order):
+        value, value_err = min(1.0, (m - rank) * p[i]), (m - rank) * err[i]
+        if value >= running:
+            running, running_err = value, value_err
+        adj_err[i] = running_err
+    decisions = ["significant" if a + 2 * e < alpha else "not significant" if a - 2 * e >= alpha else "undetermined"
+                 for a, e in zip(adjusted, adj_err, strict=True)]
+    return adjusted, adj_err, decisions
 
 
 def holm(p_values, alpha: float = 0.05) -> np.ndarray:
@@ -119,8 +214,7 @@ def power_spearman(rho: float, n: int, alpha: float = 0.05) -> float:
     """Approximate two-sided power of a test of rho_s = 0 at ``n`` (Fisher z, Bonett-Wright SD)."""
     q = norm.ppf(1 - alpha / 2)
     shift = math.atanh(abs(rho)) / spearman_z_sd(rho, n)
-    # under H0 the SD is that of rho = 0
-    ratio = spearman_z_sd(0.0, n) / spearman_z_sd(rho, n)
+    ratio = spearman_z_sd(0.0, n) / spearman_z_sd(rho, n)  # under H0 the SD is that of rho = 0
     return float(norm.sf(q * ratio - shift) + norm.cdf(-q * ratio - shift))
 
 
@@ -143,5 +237,6 @@ def simulated_power(rho: float, n: int, alpha: float, n_sims: int, rng: np.rando
 
 def planned_table() -> pd.DataFrame:
     """The planned associations as a table (shown before anything is computed)."""
-    return pd.DataFrame([{"key": a.key, "x": a.x, "y": a.y, "question": a.question, "shared_term": a.shared_term}
+    return pd.DataFrame([{"key": a.key, "x": a.x, "y": a.y, "question": a.question, "shared_term": a.shared_term,
+                          "matched_null": f"permute {a.free}, keep the shared count" if a.free else "plain permutation"}
                          for a in PLANNED_ASSOCIATIONS])

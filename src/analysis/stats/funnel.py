@@ -1,24 +1,26 @@
-"""Funnel plots with exact limits and overdispersion (Spiegelhalter 2005).
+"""Funnel plots whose limits stay within [0, 100] %, the dispersion of rates, and the logit-scale check.
 
 References: D. J. Spiegelhalter (2005), "Funnel plots for comparing institutional performance",
 Statistics in Medicine 24:1185-1202 (exact limits, Appendix A.1); D. J. Spiegelhalter (2005),
 "Handling over-dispersion of performance indicators", Quality and Safety in Health Care
-14:347-351 (winsorised z-scores, multiplicative phi, additive tau^2).
+14:347-351; R. DerSimonian and N. Laird (1986), "Meta-analysis in clinical trials", Controlled
+Clinical Trials 7:177-188.
 
-Exact limits: for a target theta0, a size n and a probability p, let r_p be the smallest count
-with F(r_p) >= p (F the binomial or Poisson distribution function); the limit interpolates,
-``(r_p - a) / n`` with ``a = (F(r_p) - p) / (F(r_p) - F(r_p - 1))``, so that the funnel is a
-smooth curve. Two-sided 95% limits use p = 0.025 and 0.975, 99.8% limits 0.001 and 0.999.
-
-Overdispersion: z_i = (y_i - theta0) / s_i; the most extreme ``fraction`` of z-scores at each
-end is winsorised (``scipy.stats.mstats.winsorize``: with 20 units and 10%, the two lowest are
-set to the third lowest and the two highest to the third highest), and phi = mean(z_w^2). With no
-overdispersion I * phi is approximately chi-square; because the target is estimated from the same
-units, the test uses I - 1 degrees of freedom (Spiegelhalter uses I for an external target).
-If overdispersion is present, z-scores are divided by sqrt(phi) (multiplicative model) and the
-limits widened to theta0 +- z_q sqrt(phi) s(n); the additive random-effects alternative,
-tau^2 = (I phi - (I - 1)) / (sum w - sum w^2 / sum w) with w = 1 / s^2, is reported beside it.
-Neither library offers these, so they are coded here and tested in tests/test_stats_funnel.py.
+* :func:`binomial_limit`: exact binomial limits around a common share, for a unit of size n. For a
+  target theta0, a size n and a probability p, let r_p be the smallest count with F(r_p) >= p
+  (F the binomial distribution function); the limit interpolates, ``(r_p - a) / n`` with
+  ``a = (F(r_p) - p) / (F(r_p) - F(r_p - 1))``, so that the funnel is a smooth curve. Two-sided 95%
+  limits use p = 0.025 and 0.975, 99.8% limits 0.001 and 0.999. They assume one common share.
+* :func:`funnel_curve`: those limits and the beta-binomial predictive limits
+  (:func:`analysis.stats.betabinom.predictive_limits`) over a grid of sizes. Both are shares of a
+  distribution on 0..n, so neither can leave [0, 1] (the normal limits widened by a dispersion
+  factor this replaces ran from -90% to 178%).
+* :func:`dispersion`: phi = the mean squared z-score of units against a common rate or share; for
+  shares, 20 * phi is Pearson's chi-square of the regions x 2 table, so phi and the chi-square
+  test are the same evidence, reported once.
+* :func:`logit_random_effects`: the DerSimonian-Laird between-unit variance tau^2 of the logit
+  shares, and each unit's z against the pooled logit with that variance added: the sensitivity
+  check "on the logit scale" of notebook 40.
 """
 
 from __future__ import annotations
@@ -26,8 +28,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.stats import binom, chi2, norm, poisson
-from scipy.stats.mstats import winsorize
-from statsmodels.stats.multitest import multipletests
 
 #: Two-sided coverage -> (lower, upper) probabilities of the limits.
 LEVELS = {0.95: (0.025, 0.975), 0.998: (0.001, 0.999)}
@@ -44,13 +44,13 @@ def _interpolated(dist, prob: float, scale) -> np.ndarray:
 def binomial_limit(target: float, n, prob: float) -> np.ndarray:
     """Exact binomial funnel limit (as a proportion) at probability ``prob`` for sizes ``n``."""
     n = np.asarray(n, dtype=float)
-    return _interpolated(binom(n, target), prob, n)
+    return np.clip(_interpolated(binom(n, target), prob, n), 0.0, 1.0)
 
 
 def poisson_limit(rate: float, exposure, prob: float) -> np.ndarray:
-    """Exact Poisson funnel limit (as a rate per unit of exposure) at probability ``prob``."""
+    """Exact Poisson funnel limit (as a rate per unit of exposure) at probability ``prob`` (never below 0)."""
     exposure = np.asarray(exposure, dtype=float)
-    return _interpolated(poisson(rate * exposure), prob, exposure)
+    return np.clip(_interpolated(poisson(rate * exposure), prob, exposure), 0.0, None)
 
 
 def binomial_se(target: float, n) -> np.ndarray:
@@ -61,92 +61,61 @@ def poisson_se(rate: float, exposure) -> np.ndarray:
     return np.sqrt(rate / np.asarray(exposure, dtype=float))
 
 
-def overdispersion(z, se, fraction: float = 0.1, target_estimated: bool = True) -> dict:
-    """Winsorised dispersion factor phi, its chi-square test and the additive tau^2."""
-    z = np.asarray(z, dtype=float)
-    se = np.asarray(se, dtype=float)
-    units = len(z)
-    z_w = np.asarray(winsorize(z, limits=(fraction, fraction)), dtype=float)
-    phi = float(np.mean(z_w ** 2))
-    dof = units - 1 if target_estimated else units
-    statistic = units * phi
-    w = 1 / se ** 2
-    tau2 = max(0.0, float((statistic - (units - 1)) / (w.sum() - (w ** 2).sum() / w.sum())))
-    return {"phi": phi, "statistic": statistic, "dof": dof, "p_value": float(chi2.sf(statistic, dof)),
-            "tau2": tau2, "units": units, "winsorised_each_end": int(round(fraction * units)),
-            "z_winsorised": z_w}
-
-
-def funnel_units(estimate, se, target: float, fraction: float = 0.1, alpha: float = 0.05,
-                 correction: str = "holm") -> tuple[pd.DataFrame, dict]:
-    """z-scores, overdispersion-adjusted z-scores, p-values and the corrected flags of each unit.
-
-    If the overdispersion test rejects at ``alpha``, z is divided by sqrt(phi); otherwise the
-    plain z is used (phi is still reported). Two-sided normal p-values are corrected across the
-    units with ``correction`` (statsmodels ``multipletests``).
-    """
-    estimate = np.asarray(estimate, dtype=float)
-    se = np.asarray(se, dtype=float)
-    z = (estimate - target) / se
-    od = overdispersion(z, se, fraction)
-    od["present"] = bool(od["p_value"] < alpha)
-    scale = np.sqrt(od["phi"]) if od["present"] else 1.0
-    z_adj = z / scale
-    p = 2 * norm.sf(np.abs(z_adj))
-    reject, p_adj, _, _ = multipletests(p, alpha=alpha, method=correction)
-    z_re = (estimate - target) / np.sqrt(se ** 2 + od["tau2"])
-    p_re = 2 * norm.sf(np.abs(z_re))
-    units = pd.DataFrame({
-        "estimate": estimate, "se": se, "z": z, "z_winsorised": od.pop("z_winsorised"), "z_adjusted": z_adj,
-        "p_value": p, "p_adjusted": p_adj, "flagged": reject,
-        "z_random_effects": z_re, "p_random_effects": p_re,
-        "p_random_effects_adjusted": multipletests(p_re, alpha=alpha, method=correction)[1],
-    })
-    od["scale_applied"] = float(scale)
-    return units, od
-
-
-def widened_limits(target: float, se, coverage: float, phi: float = 1.0, tau2: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """Normal-approximation limits widened multiplicatively (phi) or additively (tau2)."""
-    q = norm.ppf(1 - (1 - coverage) / 2)
-    half = q * np.sqrt(phi * np.asarray(se, dtype=float) ** 2 + tau2)
-    return target - half, target + half
-
-
-def binomial_funnel(target: float, sizes, phi: float = 1.0, tau2: float = 0.0,
-                    coverages=(0.95, 0.998)) -> pd.DataFrame:
-    """Funnel limits over ``sizes``: exact binomial, multiplicative and additive widened."""
-    sizes = np.asarray(sizes, dtype=float)
-    out = {"size": sizes, "target": np.full(len(sizes), target)}
-    se = binomial_se(target, sizes)
-    for coverage in coverages:
-        low, high = LEVELS[coverage]
-        tag = _tag(coverage)
-        out[f"exact_low_{tag}"] = binomial_limit(target, sizes, low)
-        out[f"exact_high_{tag}"] = binomial_limit(target, sizes, high)
-        out[f"phi_low_{tag}"], out[f"phi_high_{tag}"] = widened_limits(target, se, coverage, phi=phi)
-        out[f"tau_low_{tag}"], out[f"tau_high_{tag}"] = widened_limits(target, se, coverage, tau2=tau2)
-    return pd.DataFrame(out)
-
-
-def poisson_funnel(rate: float, exposures, phi: float = 1.0, coverages=(0.95, 0.998)) -> pd.DataFrame:
-    """Funnel limits over ``exposures`` for a rate: exact Poisson and multiplicative widened."""
-    exposures = np.asarray(exposures, dtype=float)
-    out = {"exposure": exposures, "target": np.full(len(exposures), rate)}
-    se = poisson_se(rate, exposures)
-    for coverage in coverages:
-        low, high = LEVELS[coverage]
-        tag = _tag(coverage)
-        out[f"exact_low_{tag}"] = poisson_limit(rate, exposures, low)
-        out[f"exact_high_{tag}"] = poisson_limit(rate, exposures, high)
-        out[f"phi_low_{tag}"], out[f"phi_high_{tag}"] = widened_limits(rate, se, coverage, phi=phi)
-    return pd.DataFrame(out)
-
-
-def _tag(coverage: float) -> str:
+def tag(coverage: float) -> str:
+    """'95' for 0.95, '998' for 0.998 (column names)."""
     return f"{coverage * 100:g}".replace(".", "")
+
+
+def funnel_curve(target: float, sizes, bb_fit: dict, coverages=(0.95, 0.998)) -> pd.DataFrame:
+    """Exact binomial and beta-binomial predictive limits (proportions) over ``sizes``."""
+    from analysis.stats.betabinom import predictive_limits
+
+    sizes = np.asarray(sizes, dtype=float)
+    out = {"size": sizes.astype(int), "target": np.full(len(sizes), target)}
+    probs = [p for c in coverages for p in LEVELS[c]]
+    bb = predictive_limits(bb_fit, sizes.astype(int), probs)
+    for coverage in coverages:
+        low, high = LEVELS[coverage]
+        out[f"binom_low_{tag(coverage)}"] = binomial_limit(target, sizes, low)
+        out[f"binom_high_{tag(coverage)}"] = binomial_limit(target, sizes, high)
+        out[f"bb_low_{tag(coverage)}"] = bb[low].to_numpy()
+        out[f"bb_high_{tag(coverage)}"] = bb[high].to_numpy()
+    return pd.DataFrame(out)
+
+
+def dispersion(z) -> dict:
+    """phi = mean z^2 over the units and its chi-square test on k - 1 degrees of freedom (the
+    target is estimated from the same units)."""
+    z = np.asarray(z, dtype=float)
+    units = len(z)
+    statistic = float(np.sum(z ** 2))
+    return {"phi": statistic / units, "statistic": statistic, "dof": units - 1,
+            "p_value": float(chi2.sf(statistic, units - 1)), "units": units}
 
 
 def outside(values, low, high) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     return (values < np.asarray(low)) | (values > np.asarray(high))
+
+
+def logit_random_effects(successes, totals, coverage: float = 0.998) -> dict:
+    """DerSimonian-Laird random effects on the logit shares (0.5 added to every cell when a count is
+    0 or n): tau^2, I^2, the pooled share and the units outside the two-sided ``coverage`` limits."""
+    y = np.asarray(successes, dtype=float)
+    n = np.asarray(totals, dtype=float)
+    if np.any((y == 0) | (y == n)):
+        y, n = y + 0.5, n + 1.0
+    theta = np.log(y / (n - y))
+    v = 1 / y + 1 / (n - y)
+    w = 1 / v
+    pooled = np.sum(w * theta) / w.sum()
+    q = float(np.sum(w * (theta - pooled) ** 2))
+    k = len(theta)
+    tau2 = max(0.0, (q - (k - 1)) / (w.sum() - (w ** 2).sum() / w.sum()))
+    w_re = 1 / (v + tau2)
+    pooled_re = np.sum(w_re * theta) / w_re.sum()
+    z = (theta - pooled_re) / np.sqrt(v + tau2)
+    crit = norm.ppf(0.5 + coverage / 2)
+    return {"tau2": tau2, "tau": float(np.sqrt(tau2)), "i2": max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0,
+            "pooled_share": float(1 / (1 + np.exp(-pooled_re))), "z": z, "outside": int(np.sum(np.abs(z) > crit)),
+            "coverage": coverage}

@@ -1,7 +1,24 @@
 """Notebook 40: regional disparity of the share of public preschools with inclusive conditions.
 
-:func:`analyse` runs every step on Table 1 and returns a :class:`RegionalResults`; its
-:meth:`~RegionalResults.tidy` and :meth:`~RegionalResults.region_table` give the stored tables.
+:func:`analyse` runs every step on Table 1 and returns a :class:`RegionalResults`; its tidy
+tables are built in :mod:`analysis.stats.regional_tidy`.
+
+Table 1 is a census: every public preschool of every region. Tests and intervals answer a
+superpopulation question: how much more the regions vary than a chance process around one
+common share would make them, and which region is unusual given the spread of the others.
+
+1. Chi-square test of homogeneity with Cramér's V. Its statistic is the sum of the squared
+   binomial z-scores, so it and the dispersion factor phi = chi2 / k are one piece of evidence:
+   the regions vary far more than one common share allows. The binomial model it tests is rejected
+   by its own statistic, so its p-value says only that.
+2. Beta-binomial model (:mod:`analysis.stats.betabinom`): the spread of the true regional shares
+   (ICC, SD), funnel limits from its predictive distribution (always within [0, 100] %), each
+   region's predictive p with Holm's correction, the share beyond which each region would be
+   flagged, and the empirical-Bayes shrunken shares.
+3. Disparity indices with intervals from resampling each region's count from its own binomial
+   (counts within regions are resampled, never the regions).
+4. Moran's I: do neighbouring regions have similar shares?
+5. Sensitivity: without the three cities, weighted by children with SEN, on the logit scale.
 """
 
 from __future__ import annotations
@@ -13,9 +30,7 @@ import pandas as pd
 from scipy.stats import norm
 from statsmodels.stats.multitest import multipletests
 
-from analysis.precision import format_value
-from analysis.stats import disparity, funnel, inequality
-from analysis.stats.tidy import frame, record
+from analysis.stats import betabinom, disparity, funnel, inequality, spatial
 
 #: Group labels of the Theil split.
 CITY, OTHER = "city", "region"
@@ -27,98 +42,94 @@ class RegionalResults:
     national: dict
     chi2: dict
     wilson: pd.DataFrame
+    bb: dict
     units: pd.DataFrame
-    overdispersion: dict
+    shrunk: pd.DataFrame
     curve: pd.DataFrame
     indices: pd.DataFrame
     lorenz: pd.DataFrame
     lorenz_gini: float
+    moran: dict
+    sensitivity: pd.DataFrame
     #: What the tests cannot show, in numbers: the smallest significant V, Holm's first threshold.
     limits: dict = field(default_factory=dict)
     #: Cities against the other regions; the regions below the national share.
     groups: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
 
-    # -- stored tables ---------------------------------------------------------------------------
     def tidy(self) -> pd.DataFrame:
-        p = self.params
-        n_regions, n_pre = len(self.data), int(self.data["preschools_total"].sum())
-        c = self.chi2
-        od = self.overdispersion
-        conf = f"{p['confidence'] * 100:g}%"
-        level = p["confidence"]
-        rows = [
-            record("national_share", "inclusive_share", self.national["share"], unit="proportion",
-                   ci_low=self.national["ci_low"], ci_high=self.national["ci_high"], conf_level=level, n=n_pre, method=f"Wilson {conf} (statsmodels proportion_confint)",
-                   note="sum of the 20 regions; a census, so the interval is the superpopulation view"),
-            record("chi2_homogeneity", "chi2", c["statistic"], unit="statistic", p_value=c["p_value"], n=c["n"],
-                   method=f"Pearson chi-square, {c['groups']} regions x 2, df = {c['dof']} (scipy chi2_contingency)",
-                   note=f"smallest expected count {c['min_expected']:.1f}; with n = {c['n']} preschools even small "
-                        "differences are significant: read V"),
-            record("chi2_homogeneity", "cramers_v", c["cramers_v"], unit="index", n=c["n"], method="Cramér's V",
-                   note="0 = same share everywhere; 1 = complete separation"),
-            record("chi2_homogeneity", "cramers_v_bias_corrected", c["cramers_v_corrected"], unit="index", n=c["n"],
-                   method="bias-corrected Cramér's V (Bergsma 2013)"),
-            record("overdispersion", "phi", od["phi"], unit="ratio", p_value=od["p_value"], n=n_regions,
-                   method=f"winsorised z-scores ({od['winsorised_each_end']} at each end), phi = mean z^2, "
-                          f"{n_regions} phi ~ chi2 on {od['dof']} df (Spiegelhalter 2005)",
-                   note="phi = 1 means binomial variation only"),
-            record("overdispersion", "tau", np.sqrt(od["tau2"]), unit="proportion", n=n_regions,
-                   method="additive random-effects SD of the true regional shares (DerSimonian-Laird type, "
-                          "Spiegelhalter 2005)",
-                   note="between-region SD of the share on the proportion scale"),
-        ]
-        for row in self.indices.itertuples():
-            weighted = row.index.endswith("_weighted")
-            rows.append(record(
-                "disparity_index", row.index, row.estimate, unit="index", ci_low=row.ci_low, ci_high=row.ci_high,
-                conf_level=level, ci_mcse=row.ci_mcse, n=n_regions, resamples=p["n_resamples"],
-                method=(f"{'weighted by preschools' if weighted else 'each region counts once'}; "
-                        f"percentile interval from binomial resamples of each region's count (seed {p['seed']})"),
-                note=f"bias (resampled mean - estimate) = {format_value(row.bias, {'significant': 2}, row.bias_mcse)}; "
-                     "regions not resampled: they are the whole population"))
-        rows.append(record("lorenz", "gini_from_lorenz_curve", self.lorenz_gini, unit="index", n=n_regions,
-                           method="1 - sum (X_k - X_k-1)(Y_k + Y_k-1), regions ordered by share",
-                           note="equals the Gini weighted by preschools"))
-        flagged = int(self.units["flagged"].sum())
-        rows.append(record("funnel", "regions_flagged", flagged, unit="regions", n=n_regions,
-                           method=f"overdispersion-adjusted z, two-sided, Holm across {n_regions} regions at "
-                                  f"alpha = {p['alpha']}"))
-        for col, label in (("outside_exact_95", "regions_outside_exact_95"), ("outside_exact_998", "regions_outside_exact_998"),
-                           ("outside_phi_998", "regions_outside_phi_widened_998"),
-                           ("outside_tau_998", "regions_outside_tau_widened_998")):
-            rows.append(record("funnel", label, int(self.units[col].sum()), unit="regions", n=n_regions,
-                               method="exact binomial limits (Spiegelhalter 2005 interpolation)" if "exact" in col
-                               else "normal limits widened for overdispersion"))
-        return frame(rows)
+        from analysis.stats.regional_tidy import national_rows
+        from analysis.stats.tidy import frame
+
+        return frame(national_rows(self))
 
     def region_table(self) -> pd.DataFrame:
-        """One tidy row per region and statistic: Wilson interval, funnel z-scores and flags."""
-        conf = f"{self.params['confidence'] * 100:g}%"
-        level = self.params["confidence"]
-        rows = []
-        for w, u, (_, d) in zip(self.wilson.itertuples(), self.units.itertuples(), self.data.iterrows(), strict=True):
-            region = d["region_iso"]
-            rows.append(record("wilson_interval", "inclusive_share", w.share, subject=region, unit="proportion",
-                               ci_low=w.ci_low, ci_high=w.ci_high, conf_level=level, n=w.total, method=f"Wilson {conf}"))
-            rows.append(record("funnel", "z", u.z, subject=region, unit="standard deviations", p_value=u.p_value_unadjusted_z,
-                               p_adjusted=u.p_unadjusted_z_holm, n=w.total,
-                               method="z = (share - national) / binomial SE, two-sided normal p; Holm across regions",
-                               note="ignores overdispersion"))
-            rows.append(record("funnel", "z_overdispersion_adjusted", u.z_adjusted, subject=region,
-                               unit="standard deviations", p_value=u.p_value,
-                               p_adjusted=u.p_adjusted, n=w.total,
-                               method=f"z / sqrt(phi), phi = {self.overdispersion['phi']:.4g}; Holm across regions",
-                               note="flagged" if u.flagged else ""))
-            rows.append(record("funnel", "z_random_effects", u.z_random_effects, subject=region, unit="standard deviations",
-                               p_value=u.p_random_effects, p_adjusted=u.p_random_effects_adjusted, n=w.total,
-                               method="(share - national) / sqrt(SE^2 + tau^2); Holm across regions (sensitivity)"))
-        return frame(rows)
+        from analysis.stats.regional_tidy import region_rows
+        from analysis.stats.tidy import frame
+
+        return frame(region_rows(self))
 
 
-def analyse(inclusion: pd.DataFrame, regions: pd.DataFrame, *, seed: int, n_resamples: int,
-            confidence: float = 0.95, alpha: float = 0.05, winsor_fraction: float = 0.1,
-            grid_points: int = 400) -> RegionalResults:
+def units_table(data: pd.DataFrame, bb: dict, alpha: float) -> pd.DataFrame:
+    """Per region: binomial z, beta-binomial predictive p, Holm-adjusted, flag, and the shares
+    beyond which the region would be flagged at Holm's first cut (alpha / k)."""
+    y = data["preschools_inclusive"].to_numpy()
+    n = data["preschools_total"].to_numpy()
+    p0 = y.sum() / n.sum()
+    p = betabinom.predictive_p(y, n, bb)
+    reject, p_adj, _, _ = multipletests(p, alpha=alpha, method="holm")
+    thresholds = betabinom.flag_thresholds(n, bb, alpha / len(y))
+    return pd.DataFrame({
+        "region_iso": data["region_iso"].to_numpy(), "size": n, "share": y / n,
+        "z": (y / n - p0) / funnel.binomial_se(p0, n), "predictive_p": p, "p_holm": p_adj, "flagged": reject,
+        "flag_low_share": thresholds["low_share"].to_numpy(), "flag_high_share": thresholds["high_share"].to_numpy(),
+        "can_flag_low": thresholds["can_flag_low"].to_numpy(), "can_flag_high": thresholds["can_flag_high"].to_numpy(),
+        "outside_binomial_998": funnel.outside(y / n, funnel.binomial_limit(p0, n, 0.001),
+                                               funnel.binomial_limit(p0, n, 0.999)),
+    })
+
+
+def _key_statistics(y, n, groups, weights_matrix, sen=None) -> dict:
+    """The statistics the sensitivity table repeats on a subset or with other weights."""
+    bb = betabinom.fit(y, n)
+    chi2 = disparity.chi2_homogeneity(y, n)
+    shares = y / n
+    out = {"bb_rho": bb["rho"], "sd_true_pp": 100 * bb["sd_true"], "cramers_v": chi2["cramers_v"],
+           "gini_unweighted": float(inequality.gini(shares)), "gini_weighted_preschools": float(inequality.gini(shares, n)),
+           "flagged_holm": int(multipletests(betabinom.predictive_p(y, n, bb), method="holm")[0].sum())}
+    if sen is not None:
+        out["gini_weighted_sen_children"] = float(inequality.gini(shares, sen))
+        out["share_seen_by_sen_child_pct"] = 100 * float(np.sum(sen * shares) / np.sum(sen))
+    if weights_matrix is not None:
+        out["morans_i"] = spatial.morans_i(shares, weights_matrix)
+    return out
+
+
+def sensitivity(data: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    """Key statistics on all regions, without the three cities, weighted by children with SEN, and
+    on the logit scale (random effects), one row per number."""
+    rows = []
+    codes = list(data["region_iso"])
+    y, n = data["preschools_inclusive"].to_numpy(), data["preschools_total"].to_numpy()
+    sen = data["sen_children"].to_numpy(dtype=float)
+    keep = (data["type"] != "city").to_numpy()
+    kept_codes = [c for c, k in zip(codes, keep, strict=True) if k]
+    kept_pairs = [(a, b) for a, b in pairs if a in kept_codes and b in kept_codes]
+    for analysis, mask, w, label in (
+            ("all_regions", np.ones(len(y), bool), spatial.weights(pairs, codes), "all 20 units"),
+            ("without_cities", keep, spatial.weights(kept_pairs, kept_codes), "the 17 regions, the three cities left out")):
+        stats = _key_statistics(y[mask], n[mask], None, w, sen[mask])
+        rows += [{"analysis": analysis, "quantity": k, "estimate": v, "n": int(mask.sum()), "note": label}
+                 for k, v in stats.items()]
+    logit = funnel.logit_random_effects(y, n)
+    for k in ("tau", "i2", "pooled_share", "outside"):
+        rows.append({"analysis": "logit_scale", "quantity": f"logit_{k}", "estimate": float(logit[k]), "n": len(y),
+                     "note": "DerSimonian-Laird random effects on logit shares; outside = units beyond 99.8% limits"})
+    return pd.DataFrame(rows)
+
+
+def analyse(inclusion: pd.DataFrame, regions: pd.DataFrame, adjacency: pd.DataFrame, *, seed: int,
+            n_resamples: int, confidence: float = 0.95, alpha: float = 0.05, grid_points: int = 300) -> RegionalResults:
     data = inclusion.merge(regions[["region_iso", "type"]], on="region_iso", how="left", validate="one_to_one")
     if data["type"].isna().any():
         raise ValueError("regions without a type: " + ", ".join(data.loc[data["type"].isna(), "region_iso"]))
@@ -126,31 +137,19 @@ def analyse(inclusion: pd.DataFrame, regions: pd.DataFrame, *, seed: int, n_resa
     n = data["preschools_total"].to_numpy()
     nat = disparity.wilson_intervals([y.sum()], [n.sum()], confidence).iloc[0]
     p0 = float(nat["share"])
-    wilson = disparity.wilson_intervals(y, n, confidence)
-    units, od = funnel.funnel_units(y / n, funnel.binomial_se(p0, n), p0, winsor_fraction, alpha)
-    units.insert(0, "region_iso", data["region_iso"].to_numpy())
-    units.insert(1, "size", n)
-    units["p_value_unadjusted_z"] = 2 * norm.sf(np.abs(units["z"]))
-    units["p_unadjusted_z_holm"] = multipletests(units["p_value_unadjusted_z"], alpha=alpha, method="holm")[1]
-    for cov in (0.95, 0.998):
-        tag = funnel._tag(cov)
-        lo, hi = funnel.LEVELS[cov]
-        units[f"outside_exact_{tag}"] = funnel.outside(y / n, funnel.binomial_limit(p0, n, lo), funnel.binomial_limit(p0, n, hi))
-    se = funnel.binomial_se(p0, n)
-    units["outside_phi_998"] = funnel.outside(y / n, *funnel.widened_limits(p0, se, 0.998, phi=od["phi"]))
-    units["outside_tau_998"] = funnel.outside(y / n, *funnel.widened_limits(p0, se, 0.998, tau2=od["tau2"]))
+    bb = betabinom.fit(y, n)
+    units = units_table(data, bb, alpha)
     sizes = np.unique(np.round(np.linspace(max(10, n.min() * 0.5), n.max() * 1.1, grid_points)))
-    curve = funnel.binomial_funnel(p0, sizes, od["phi"], od["tau2"])
-    groups = np.where(data["type"] == "city", CITY, OTHER)
     rng = np.random.default_rng(seed)
-    indices = inequality.resampled_intervals(y, n, groups, n_resamples, rng, confidence)
+    groups_of = np.where(data["type"] == "city", CITY, OTHER)
     lorenz = inequality.lorenz_curve(n, y)
     lorenz.insert(1, "region_iso", ["" if o < 0 else data["region_iso"].iloc[o] for o in lorenz["order"]])
+    pairs = list(zip(adjacency["region_iso_a"], adjacency["region_iso_b"], strict=True))
+    moran = spatial.moran_test(y / n, spatial.weights(pairs, list(data["region_iso"])), 99_999, rng)
     chi2 = disparity.chi2_homogeneity(y, n)
     holm_first = alpha / len(data)
     limits = {"v_min": disparity.smallest_significant_v(chi2["n"], chi2["dof"], chi2["groups"], 2, alpha),
-              "holm_first": holm_first, "z_first": float(norm.ppf(1 - holm_first / 2)),
-              "tau_pp": 100 * float(np.sqrt(od["tau2"]))}
+              "holm_first": holm_first, "z_first": float(norm.ppf(1 - holm_first / 2))}
     city = (data["type"] == "city").to_numpy()
     below = y / n < p0
     groups = {"city_share": y[city].sum() / n[city].sum(), "region_share": y[~city].sum() / n[~city].sum(),
@@ -159,7 +158,12 @@ def analyse(inclusion: pd.DataFrame, regions: pd.DataFrame, *, seed: int, n_resa
     return RegionalResults(
         data=data, national={"share": p0, "ci_low": float(nat["ci_low"]), "ci_high": float(nat["ci_high"]),
                              "inclusive": int(y.sum()), "total": int(n.sum())},
-        chi2=chi2, wilson=wilson, units=units, overdispersion=od, curve=curve,
-        indices=indices, lorenz=lorenz, lorenz_gini=inequality.lorenz_gini(lorenz), limits=limits, groups=groups,
+        chi2=chi2, wilson=disparity.wilson_intervals(y, n, confidence), bb=bb, units=units,
+        shrunk=betabinom.shrunken(y, n, bb, confidence).assign(region_iso=data["region_iso"].to_numpy(),
+                                                              type=data["type"].to_numpy(), size=n),
+        curve=funnel.funnel_curve(p0, sizes, bb),
+        indices=inequality.resampled_intervals(y, n, groups_of, n_resamples, rng, confidence),
+        lorenz=lorenz, lorenz_gini=inequality.lorenz_gini(lorenz), moran=moran, sensitivity=sensitivity(data, pairs),
+        limits=limits, groups=groups,
         params={"seed": seed, "n_resamples": n_resamples, "confidence": confidence, "alpha": alpha,
-                "winsor_fraction": winsor_fraction})
+                "n_pairs": len(pairs)})

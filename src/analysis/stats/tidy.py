@@ -4,8 +4,9 @@ Every row is one number: which ``test`` produced it, which ``quantity`` it is, f
 ``subject`` (a region code, an indicator, or ``national``), its ``estimate`` in its ``unit``
 with an interval (``ci_low``, ``ci_high`` at ``conf_level``; empty where none is defined), a
 ``p_value`` and, where a family of tests was corrected, the ``p_adjusted`` value with the
-correction named in ``method``; ``n`` is the number of units the statistic rests on (regions,
-preschools, points of a series) and ``note`` says what the number cannot tell. Numbers that come
+correction named in ``method``; ``n`` has one meaning everywhere: the number of units the method
+treats as independent observations, and ``n_unit`` says what they are (regions, preschools,
+persons, points of a series); ``note`` says what the number cannot tell. Numbers that come
 from resampling carry their Monte-Carlo standard error (``estimate_mcse``, ``ci_mcse``,
 ``p_mcse``) and the number of ``resamples``; the precision policy writes them with only the
 digits that error supports (``src/analysis/pipeline/steps.yml``, field set ``tidy``).
@@ -20,13 +21,13 @@ import numpy as np
 import pandas as pd
 
 COLUMNS = ["test", "quantity", "subject", "estimate", "estimate_mcse", "unit", "ci_low", "ci_high", "conf_level",
-           "ci_mcse", "p_value", "p_mcse", "p_adjusted", "n", "resamples", "method", "note"]
+           "ci_mcse", "p_value", "p_mcse", "p_adjusted", "n", "n_unit", "resamples", "method", "note"]
 _NUMBERS = ("estimate", "estimate_mcse", "ci_low", "ci_high", "conf_level", "ci_mcse", "p_value", "p_mcse", "p_adjusted")
 
 
 def record(test: str, quantity: str, estimate=None, *, subject: str = "national", unit: str = "",
-           ci_low=None, ci_high=None, conf_level=None, p_value=None, p_adjusted=None, n=None, resamples=None,
-           estimate_mcse=None, ci_mcse=None, p_mcse=None, method: str = "", note: str = "") -> dict:
+           ci_low=None, ci_high=None, conf_level=None, p_value=None, p_adjusted=None, n=None, n_unit: str = "",
+           resamples=None, estimate_mcse=None, ci_mcse=None, p_mcse=None, method: str = "", note: str = "") -> dict:
     """One statistic as a dict with the tidy columns."""
     if (ci_low is not None or ci_high is not None) and conf_level is None:
         raise ValueError(f"{test}/{quantity}: an interval needs its conf_level")
@@ -34,7 +35,8 @@ def record(test: str, quantity: str, estimate=None, *, subject: str = "national"
             "estimate_mcse": _num(estimate_mcse), "unit": unit, "ci_low": _num(ci_low), "ci_high": _num(ci_high),
             "conf_level": _num(conf_level) if ci_low is not None or ci_high is not None else None,
             "ci_mcse": _num(ci_mcse), "p_value": _num(p_value), "p_mcse": _num(p_mcse),
-            "p_adjusted": _num(p_adjusted), "n": _int(n), "resamples": _int(resamples), "method": method, "note": note}
+            "p_adjusted": _num(p_adjusted), "n": _int(n), "n_unit": n_unit if n is not None else "",
+            "resamples": _int(resamples), "method": method, "note": note}
 
 
 def _int(value):
@@ -55,7 +57,7 @@ def frame(records: Iterable[dict]) -> pd.DataFrame:
         out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
     for column in ("n", "resamples"):
         out[column] = pd.to_numeric(out[column]).astype("Int64")
-    for column in ("test", "quantity", "subject", "unit", "method", "note"):
+    for column in ("test", "quantity", "subject", "unit", "n_unit", "method", "note"):
         out[column] = out[column].fillna("").astype("str")
     return out
 

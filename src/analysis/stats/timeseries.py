@@ -4,6 +4,13 @@ The article's series and the supplementary series are analysed side by side, nev
 :func:`tvet` reads only ``national_indicators`` (the article), :func:`statement_trends` only the
 supplementary statements, and :func:`~analysis.stats.statements.compare_with_article` puts the
 article's start-of-2024 counts next to the statements nearest that date without merging them.
+
+**Repeated statements are one observation.** Officials restate a number: kppk 211 appears twice
+in July 2022, 208 twice across 2022-23. Counting each statement as a point would give the trend
+tests observations they do not have. Before any test, each indicator keeps one value per calendar
+year of the reference date: the latest statement about that year (it supersedes the earlier
+ones). The dropped statements are listed with that reason (:func:`collapse`), and every n
+reported is the n after collapsing.
 """
 
 from __future__ import annotations
@@ -17,13 +24,16 @@ import pandas as pd
 from analysis.stats import statements as st
 from analysis.stats import trend
 from analysis.stats.association import holm
-from analysis.stats.tidy import frame, record
 
 #: The article's TVET series (Figure 3): indicator and the two stat_ids.
 TVET_INDICATOR = "tvet_students_figure3"
 TVET_STAT_IDS = ("S43", "S44")
 #: Analysis sets of the supplementary series: name -> keep only rows with exact dates?
 ANALYSIS_SETS = {"all_dates": False, "exact_dates_only": True}
+#: A Sen interval is shown only where its real coverage at that n reaches this (nominal 0.95), and
+#: only for series without tied values (the coverage assumes continuous errors).
+MIN_REAL_COVERAGE = 0.90
+COLLAPSE_RULE = "one value per indicator and calendar year of the reference date: the latest statement about that year"
 
 
 def tvet(indicators: pd.DataFrame, confidence: float = 0.95) -> dict:
@@ -41,139 +51,77 @@ def tvet(indicators: pd.DataFrame, confidence: float = 0.95) -> dict:
             "smallest_p_trend": mk["smallest_p"], "points": 2}
 
 
-@dataclass
-class TrendResults:
-    tvet: dict
-    statements: pd.DataFrame
-    trends: pd.DataFrame
-    comparison: pd.DataFrame
-    #: What the tests cannot show, in numbers: points needed, smallest p at small n, Sen coverage at n = 3.
-    limits: dict = field(default_factory=dict)
-    params: dict = field(default_factory=dict)
+def collapse(statements: pd.DataFrame, exact_dates_only: bool = False) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The observation series per indicator after collapsing repeated statements, and the dropped rows."""
+    kept, dropped = {}, []
+    for indicator, g in st.series(statements, exact_dates_only).items():
+        g = g.assign(year=g["reference_date"].dt.year).sort_values(["reference_date", "line"])
+        last = g.groupby("year", sort=True).tail(1)
+        for r in g[~g.index.isin(last.index)].itertuples():
+            successor = last[last["year"] == r.year].iloc[0]
+            dropped.append({"indicator": indicator, "line": r.line, "reference_date": r.reference_date, "value": r.value,
+                            "superseded_by_line": int(successor["line"]),
+                            "reason": f"an earlier statement about {r.year}; the latest (line {int(successor['line'])}, "
+                                      f"{successor['value']:g}) is kept"})
+        kept[indicator] = last.drop(columns="year").reset_index(drop=True)
+    return kept, pd.DataFrame(dropped, columns=["indicator", "line", "reference_date", "value", "superseded_by_line",
+                                                "reason"])
 
-    def tidy(self) -> pd.DataFrame:
-        p = self.params
-        conf = f"{p['confidence'] * 100:g}%"
-        tv = self.tvet
-        c = tv["comparison"]
-        span = f"{tv['start_year']}-{tv['end_year']}"
-        rows = [
-            record("poisson_two_counts", "rate_ratio", c["ratio"], subject=TVET_INDICATOR, unit="ratio",
-                   ci_low=c["ratio_low"], ci_high=c["ratio_high"], conf_level=p["confidence"], p_value=c["p_value"], n=2,
-                   method=f"score test and {conf} score interval (statsmodels test_poisson_2indep, "
-                          "confint_poisson_2indep), equal exposures",
-                   note=f"{tv['end']} ({tv['end_year']}) against {tv['start']} ({tv['start_year']}); counts of enrolled "
-                        "students are stocks, not independent events: the Poisson variance is a lower bound"),
-            record("poisson_two_counts", "rate_ratio_exact_conditional_p", c["ratio"], subject=TVET_INDICATOR, unit="ratio",
-                   p_value=c["p_exact_conditional"], n=2, method="exact conditional (binomial) test"),
-            record("poisson_two_counts", f"growth_{span}", c["growth"], subject=TVET_INDICATOR, unit="proportion",
-                   ci_low=c["growth_low"], ci_high=c["growth_high"], conf_level=p["confidence"], n=2, method="rate ratio - 1, score interval"),
-            record("poisson_two_counts", "annual_growth_compound", c["annual_growth"], subject=TVET_INDICATOR,
-                   unit="proportion per year", ci_low=c["annual_low"], ci_high=c["annual_high"],
-                   conf_level=p["confidence"], n=2,
-                   method=f"rate ratio^(1/{c['years']}) - 1", note="assumes a constant rate between the two points"),
-            record("poisson_two_counts", "dispersion_threshold", c["dispersion_threshold"], subject=TVET_INDICATOR,
-                   unit="ratio", n=2,
-                   method="(z / z_crit)^2: quasi-Poisson dispersion above which the difference is not significant",
-                   note="two points leave no degree of freedom to estimate the dispersion"),
-            record("mann_kendall_exact", "smallest_possible_p", tv["smallest_p_trend"], subject=TVET_INDICATOR,
-                   unit="probability", n=2,
-                   method="2 / n! (exact Mann-Kendall)", note="with two points no trend test, and no test of steadiness"),
-        ]
-        for r in self.trends.itertuples():
-            subject = f"{r.indicator} [{r.analysis_set}]"
-            rows.append(record("mann_kendall_exact", "smallest_possible_p_at_n", r.smallest_p_at_n, subject=subject,
-                               unit="probability", n=r.n,
-                               method="2 / n! (no ties)"))
-            rows.append(record("mann_kendall_exact", "smallest_possible_p_with_ties", r.smallest_p, subject=subject,
-                               unit="probability", n=r.n,
-                               method="exact null distribution with this series' ties",
-                               note="cannot reject at alpha whatever the values" if r.smallest_p > p["alpha"] else ""))
-            if not pd.isna(r.p_value):
-                rows.append(record("mann_kendall_exact", "kendall_tau_b", r.tau_b, subject=subject, unit="correlation",
-                                   p_value=r.p_value,
-                                   p_adjusted=r.p_holm, n=r.n,
-                                   method=f"{r.mk_method}; Holm across the {r.holm_family} tested indicators of this set",
-                                   note=f"S = {int(r.s)}"))
-            if not pd.isna(r.sen_slope):
-                rows.append(record("sen_slope", "slope_per_year", r.sen_slope, subject=subject, unit="per year",
-                                   ci_low=r.sen_low, ci_high=r.sen_high, conf_level=p["confidence"], n=r.n,
-                                   method=f"scipy theilslopes, nominal {conf} interval",
-                                   note=f"real coverage at this n: {r.sen_coverage:.1%}"))
-                rows.append(record("sen_slope", "interval_real_coverage", r.sen_coverage, subject=subject,
-                                   unit="proportion", n=r.n,
-                                   method="exact, exchangeable continuous errors (q-multinomial of the time ties)"))
-            if not pd.isna(r.glm_growth):
-                rows.append(record("poisson_trend", "annual_growth", r.glm_growth, subject=subject,
-                                   unit="proportion per year", ci_low=r.glm_low, ci_high=r.glm_high,
-                                   conf_level=p["confidence"], p_value=r.glm_p, p_adjusted=r.glm_p_holm, n=r.n,
-                                   method=f"{r.glm_method}; Holm across the {r.glm_holm_family} count indicators of this set",
-                                   note=f"Pearson dispersion {r.glm_dispersion:.3g}, scale used {r.glm_scale:.3g}"))
-        for r in self.comparison.itertuples():
-            for side in ("before", "after"):
-                value = getattr(r, f"{side}_value")
-                if value is None or pd.isna(value):
-                    continue
-                rows.append(record("article_vs_statements", f"article_minus_statement_{side}", getattr(r, f"{side}_difference"),
-                                   subject=r.indicator, unit="count", n=2,
-                                   method=f"article {r.article_stat_id} ({r.article_value:g} at {r.article_date}) - "
-                                          f"statement line {getattr(r, f'{side}_line')} ({value:g}, "
-                                          f"{getattr(r, f'{side}_qualifier')}, {getattr(r, f'{side}_date')}, "
-                                          f"date {getattr(r, f'{side}_date_quality')})",
-                                   note="two sources, possibly different definitions and dates; no test"))
-        return frame(rows)
 
-    def rows_table(self) -> pd.DataFrame:
-        """Every source row of the supplementary file with its role in each analysis set."""
-        s = self.statements
-        out = s[["line", "statement_date", "date_quality", "refers_to", "reference_date", "indicator", "value",
-                 "qualifier", "role", "source_url"]].copy()
-        for name, exact_only in ANALYSIS_SETS.items():
-            out[f"used_{name}"] = (s["role"] == "observation") & (s["exact_date"] | (not exact_only))
-        out["statement_date"] = out["statement_date"].dt.strftime("%Y-%m-%d")
-        out["reference_date"] = out["reference_date"].dt.strftime("%Y-%m-%d")
-        return out
+def _row(set_name: str, indicator: str, g: pd.DataFrame, n_statements: int, rng, confidence: float) -> dict:
+    t = trend.decimal_years(g["reference_date"])
+    y = g["value"].to_numpy(dtype=float)
+    mk = trend.mann_kendall(t, y, rng)
+    row = {"analysis_set": set_name, "indicator": indicator, "n": mk["n"], "n_statements": n_statements,
+           "first": g["reference_date"].min().date().isoformat(), "last": g["reference_date"].max().date().isoformat(),
+           "values": " ".join(f"{v:g}" for v in y), "smallest_p_at_n": mk["smallest_p_at_n"],
+           "smallest_p": mk["smallest_p"], "s": mk["s"], "tau_b": mk["tau_b"], "p_value": mk["p_value"],
+           "mk_method": mk["method"], "sen_slope": np.nan, "sen_low": np.nan, "sen_high": np.nan,
+           "sen_coverage": np.nan, "sen_interval": "", "change": np.nan, "growth_per_year": np.nan}
+    if len(y) >= 2:
+        years = t[-1] - t[0]
+        row["change"] = y[-1] - y[0]
+        if indicator in st.COUNT_INDICATORS:
+            row["growth_per_year"] = trend.growth_per_year(y[0], y[-1], years)
+    if mk["p_value"] is not None:  # at least 3 points, neither time nor values constant
+        sen = trend.sen_slope(t, y, confidence)
+        row.update(sen_slope=sen["slope"], sen_coverage=sen["coverage"])
+        tied = len(np.unique(y)) < len(y)
+        if sen["coverage"] >= MIN_REAL_COVERAGE and not tied:
+            row.update(sen_low=sen["ci_low"], sen_high=sen["ci_high"], sen_interval="shown")
+        elif tied:
+            row["sen_interval"] = ("suppressed: the series has tied counts, and the interval's coverage holds only "
+                                   "for continuous errors without ties")
+        else:
+            row["sen_interval"] = (f"suppressed: at n = {mk['n']} the nominal {confidence:.0%} interval covers the "
+                                   f"true slope {sen['coverage']:.0%} of the time (below {MIN_REAL_COVERAGE:.0%})")
+    return row
 
 
 def statement_trends(statements: pd.DataFrame, confidence: float = 0.95, alpha: float = 0.05,
-                     seed: int = 0) -> pd.DataFrame:
-    """Per indicator and analysis set: n, smallest possible p, exact MK, Sen, quasi-Poisson trend."""
+                     seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per analysis set and indicator, after collapsing: n, smallest possible p, exact Mann-Kendall
+    (Holm across the tested indicators of the set), Sen's slope (its interval only where its real
+    coverage supports it) and the descriptive change and growth per year; and the dropped rows."""
     rng = np.random.default_rng(seed)
-    rows = []
+    rows, dropped = [], []
     for set_name, exact_only in ANALYSIS_SETS.items():
-        for indicator, g in st.series(statements, exact_only).items():
-            t = trend.decimal_years(g["reference_date"])
-            y = g["value"].to_numpy(dtype=float)
-            mk = trend.mann_kendall(t, y, rng)
-            row = {"analysis_set": set_name, "indicator": indicator, "n": mk["n"],
-                   "first": g["reference_date"].min().date().isoformat(), "last": g["reference_date"].max().date().isoformat(),
-                   "values": " ".join(f"{v:g}" for v in y), "smallest_p_at_n": mk["smallest_p_at_n"],
-                   "smallest_p": mk["smallest_p"], "s": mk["s"], "tau_b": mk["tau_b"], "p_value": mk["p_value"],
-                   "mk_method": mk["method"], "sen_slope": np.nan, "sen_low": np.nan, "sen_high": np.nan,
-                   "sen_coverage": np.nan, "glm_growth": np.nan, "glm_low": np.nan, "glm_high": np.nan, "glm_p": np.nan,
-                   "glm_dispersion": np.nan, "glm_scale": np.nan, "glm_method": ""}
-            if mk["p_value"] is not None:  # at least 3 points, neither time nor values constant
-                sen = trend.sen_slope(t, y, confidence)
-                row.update(sen_slope=sen["slope"], sen_low=sen["ci_low"], sen_high=sen["ci_high"], sen_coverage=sen["coverage"])
-                if indicator in st.COUNT_INDICATORS:
-                    glm = trend.poisson_trend(t, y, confidence)
-                    row.update(glm_growth=glm["annual_growth"], glm_low=glm["ci_low"], glm_high=glm["ci_high"],
-                               glm_p=glm["p_value"], glm_dispersion=glm["dispersion"], glm_scale=glm["scale"],
-                               glm_method=glm["method"])
-            rows.append(row)
+        kept, gone = collapse(statements, exact_only)
+        dropped.append(gone.assign(analysis_set=set_name))
+        raw_counts = {ind: len(g) for ind, g in st.series(statements, exact_only).items()}
+        rows += [_row(set_name, ind, g, raw_counts[ind], rng, confidence) for ind, g in kept.items()]
     out = pd.DataFrame(rows)
-    out["p_value"] = pd.to_numeric(out["p_value"]).astype("float64")
-    out["tau_b"] = pd.to_numeric(out["tau_b"]).astype("float64")
-    out["s"] = pd.to_numeric(out["s"]).astype("float64")
-    for column, family in (("p_value", "p_holm"), ("glm_p", "glm_p_holm")):
-        out[family] = np.nan
-        out[("holm_family" if column == "p_value" else "glm_holm_family")] = 0
-        for set_name in ANALYSIS_SETS:
-            m = (out["analysis_set"] == set_name) & out[column].notna()
-            if m.any():
-                out.loc[m, family] = holm(out.loc[m, column], alpha)
-                out.loc[m, "holm_family" if column == "p_value" else "glm_holm_family"] = int(m.sum())
-    return out
+    for column in ("p_value", "tau_b", "s"):
+        out[column] = pd.to_numeric(out[column]).astype("float64")
+    out["p_holm"], out["holm_family"] = np.nan, 0
+    for set_name in ANALYSIS_SETS:
+        m = (out["analysis_set"] == set_name) & out["p_value"].notna()
+        if m.any():
+            out.loc[m, "p_holm"] = holm(out.loc[m, "p_value"], alpha)
+            out.loc[m, "holm_family"] = int(m.sum())
+    dropped = pd.concat(dropped, ignore_index=True)
+    dropped["reference_date"] = pd.to_datetime(dropped["reference_date"]).dt.strftime("%Y-%m-%d")
+    return out, dropped[["analysis_set", "indicator", "line", "reference_date", "value", "superseded_by_line", "reason"]]
 
 
 def article_reference_date(indicators: pd.DataFrame) -> str:
@@ -184,15 +132,46 @@ def article_reference_date(indicators: pd.DataFrame) -> str:
     return str(periods[0])
 
 
+@dataclass
+class TrendResults:
+    tvet: dict
+    statements: pd.DataFrame
+    trends: pd.DataFrame
+    collapsed: pd.DataFrame
+    comparison: pd.DataFrame
+    #: What the tests cannot show, in numbers: points needed, smallest p at small n, Sen coverage at n = 3.
+    limits: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+
+    def tidy(self) -> pd.DataFrame:
+        from analysis.stats.timeseries_tidy import tidy
+
+        return tidy(self)
+
+    def rows_table(self) -> pd.DataFrame:
+        """Every source row of the supplementary file with its role and use in each analysis set."""
+        s = self.statements
+        out = s[["line", "statement_date", "date_quality", "refers_to", "reference_date", "indicator", "value",
+                 "qualifier", "role", "source_url"]].copy()
+        for name, exact_only in ANALYSIS_SETS.items():
+            gone = set(self.collapsed.loc[self.collapsed["analysis_set"] == name, "line"])
+            out[f"used_{name}"] = ((s["role"] == "observation") & (s["exact_date"] | (not exact_only))
+                                   & ~s["line"].isin(gone))
+        out["statement_date"] = out["statement_date"].dt.strftime("%Y-%m-%d")
+        out["reference_date"] = out["reference_date"].dt.strftime("%Y-%m-%d")
+        return out
+
+
 def analyse(indicators: pd.DataFrame, statements: pd.DataFrame, *, seed: int, confidence: float = 0.95,
             alpha: float = 0.05) -> TrendResults:
     reference_date = article_reference_date(indicators)
     needed = trend.smallest_n_for_exact_trend(alpha)
     limits = {"n_needed": needed, "smallest_p_needed": 2 / math.factorial(needed),
               "smallest_p_n3": 2 / math.factorial(3), "smallest_p_n4": 2 / math.factorial(4),
+              "smallest_p_n5": 2 / math.factorial(5),
               "sen_coverage_n3": trend.sen_coverage(np.arange(3.0), np.arange(3.0), confidence)}
-    return TrendResults(tvet=tvet(indicators, confidence), statements=statements,
-                        trends=statement_trends(statements, confidence, alpha, seed),
+    trends, collapsed = statement_trends(statements, confidence, alpha, seed)
+    return TrendResults(tvet=tvet(indicators, confidence), statements=statements, trends=trends, collapsed=collapsed,
                         comparison=st.compare_with_article(statements, indicators, reference_date), limits=limits,
                         params={"seed": seed, "confidence": confidence, "alpha": alpha,
-                                "reference_date": reference_date})
+                                "reference_date": reference_date, "collapse_rule": COLLAPSE_RULE})

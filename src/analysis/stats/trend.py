@@ -14,8 +14,10 @@
   uses a normal approximation to S. :func:`sen_coverage` gives the interval's real coverage at
   that n (exact, under exchangeable continuous errors): at n = 3 a nominal 95% interval covers
   the true slope 67% of the time.
-* :func:`poisson_trend`: log-linear Poisson GLM (statsmodels) of counts on time; quasi-Poisson
-  with the Pearson dispersion floored at 1, t-based intervals on n - 2 degrees of freedom.
+* :func:`growth_per_year`: descriptive compound growth from the first to the last value. No
+  Poisson or quasi-Poisson model: the series are administrative stocks (the same organisations
+  counted again), whose variation is nothing like Poisson counting noise (Pearson dispersion
+  0.02-0.15), so model intervals would describe the model, not the data.
 * :func:`two_count_comparison`: two counts as Poisson rates (``statsmodels.stats.rates``), with
   the growth over the period, the compound annual growth, and the dispersion factor above which
   the difference would stop being significant (two points cannot estimate it).
@@ -31,7 +33,6 @@ import numpy as np
 import pandas as pd
 from scipy.stats import kendalltau, norm, permutation_test, theilslopes
 from statsmodels.stats.rates import confint_poisson, confint_poisson_2indep, test_poisson_2indep
-from statsmodels.tools.tools import add_constant
 
 #: Largest n for which tied-in-both-variables series are enumerated exactly.
 MAX_ENUMERATED = 9
@@ -212,30 +213,12 @@ def sen_slope(t, values, confidence: float = 0.95) -> dict:
             "coverage": sen_coverage(t, values, confidence), "n": len(values)}
 
 
-def poisson_trend(t, counts, confidence: float = 0.95) -> dict:
-    """Log-linear trend of counts: quasi-Poisson, dispersion floored at 1, t on n - 2 df."""
-    t = np.asarray(t, dtype=float)
-    counts = np.asarray(counts, dtype=float)
-    n = len(counts)
-    if n < 3:
-        return {"n": n, "method": "not computed: fewer than 3 points leave no degree of freedom"}
-    # imported here: statsmodels' model classes pull in its formula machinery (~0.3 s), which the
-    # notebooks that never fit a trend should not pay for at start-up
-    from statsmodels.genmod.families import Poisson
-    from statsmodels.genmod.generalized_linear_model import GLM
-
-    x = add_constant(t - t.min())
-    model = GLM(counts, x, family=Poisson())
-    first = model.fit()
-    dispersion = float(first.pearson_chi2 / first.df_resid)
-    scale = max(1.0, dispersion)
-    fit = model.fit(scale=scale, use_t=True)
-    low, high = fit.conf_int(alpha=1 - confidence)[1]
-    slope = float(fit.params[1])
-    return {"n": n, "slope_log": slope, "annual_growth": math.expm1(slope),
-            "ci_low": math.expm1(low), "ci_high": math.expm1(high), "p_value": float(fit.pvalues[1]),
-            "dispersion": dispersion, "scale": scale, "df_resid": int(fit.df_resid),
-            "method": "GLM Poisson, log link; quasi-Poisson scale max(1, Pearson X2/df); t on n-2 df"}
+def growth_per_year(first: float, last: float, years: float) -> float:
+    """Descriptive compound growth per year from ``first`` to ``last`` over ``years`` (no model,
+    no interval: a stock counted on a few dates has no sampling distribution to give one)."""
+    if years <= 0 or first <= 0:
+        return float("nan")
+    return (last / first) ** (1 / years) - 1
 
 
 def two_count_comparison(later: int, earlier: int, years: float, confidence: float = 0.95) -> dict:

@@ -1,101 +1,97 @@
-"""The summary of notebook 40 (regional disparity of preschool inclusion)."""
+"""The summary of notebook 40 (regional disparity of preschool inclusion), in one language."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from analysis.stats.summary import listing, names, v_words
-from analysis.stats.tidy import fmt, fmt_ci, fmt_int, fmt_p, fmt_pct
+from analysis.i18n import t
+from analysis.stats.summary import Numbers, listing, names, opening, v_words
+
+TABLES = ("results/stats/40_regional_disparity_statistics.csv", "results/stats/40_regional_disparity_regions.csv",
+          "results/stats/40_sensitivity.csv")
 
 
-def regional_disparity(res, regions: pd.DataFrame, year: int, inputs: list[str]) -> str:
-    label = names(regions)
-    p = res.params
-    alpha = p["alpha"]
+def regional_disparity(res, regions: pd.DataFrame, year: int, inputs: list[str], lang: str = "en") -> str:
+    f = Numbers(lang)
+    label = names(regions, lang)
+    alpha = res.params["alpha"]
     d = res.data.assign(share=res.data["preschools_inclusive"] / res.data["preschools_total"])
+    k = len(d)
     lo, hi = d.loc[d["share"].idxmin()], d.loc[d["share"].idxmax()]
-    nat = res.national
-    c = res.chi2
-    od = res.overdispersion
-    units = res.units
-    n_regions = len(d)
-    ix = res.indices.set_index("index")
+    nat, c, bb, units, ix = res.national, res.chi2, res.bb, res.units, res.indices.set_index("index")
+    doc = opening(lang, "s40_title", "notebooks/40_regional_disparity.ipynb", inputs,
+                  ", ".join(f"`{p}`" for p in TABLES), year=year)
+    doc.heading("s_what_data_say")
+    doc.bullet("s40_national", inclusive=f.int(nat["inclusive"]), total=f.int(nat["total"]), share=f.pct(nat["share"]),
+               ci=f.ci(nat["ci_low"], nat["ci_high"], 1, pct=True), k=k, low=f.pct(lo["share"]),
+               low_name=label[lo["region_iso"]], high=f.pct(hi["share"]), high_name=label[hi["region_iso"]])
+    doc.bullet("s40_differ", chi2=f.dec(c["statistic"], 1), dof=c["dof"], k=k, phi=f.dec(c["statistic"] / k, 1),
+               p=f.p(c["p_value"]), v_words=v_words(c["cramers_v"], lang), v=f.dec(c["cramers_v"], 3),
+               v_bc=f.dec(c["cramers_v_corrected"], 3))
+    doc.bullet("s40_bb", sd=f.pp(bb["sd_true"]), mean=f.pct(bb["mu"]), icc=f.dec(bb["rho"], 3), p=f.p(bb["lr_p_value"]))
+
+    flagged = units[units["flagged"]]
+    smallest = units.loc[units["predictive_p"].idxmin()]
+    outcome = (t("s40_funnel_some", lang, n=len(flagged), names=listing(label[flagged["region_iso"]], lang)) if len(flagged)
+               else t("s40_funnel_none", lang, p_min=f.dec(smallest["predictive_p"], 3), name=label[smallest["region_iso"]]))
+    doc.bullet("s40_funnel", outside=int(units["outside_binomial_998"].sum()), k=k, outcome=outcome)
+    cannot = units[~units["can_flag_low"] | ~units["can_flag_high"]]
+    doc.bullet("s40_detect", holm_first=f.dec(res.limits["holm_first"], 4),
+               low_min=f.pct(units["flag_low_share"].min()), low_max=f.pct(units["flag_low_share"].max()),
+               high_min=f.pct(units["flag_high_share"].min()), high_max=f.pct(units["flag_high_share"].max()),
+               verdict=(t("s40_detect_some", lang, names=listing(label[cannot["region_iso"]], lang)) if len(cannot)
+                        else t("s40_detect_all", lang)))
+
+    s = res.shrunk.assign(move=lambda x: (x["shrunk_share"] - x["raw_share"]).abs())
+    most = s.loc[s["move"].idxmax()]
+    doc.bullet("s40_shrink", max_move=f.pp(most["move"]), name=label[most["region_iso"]], raw=f.pct(most["raw_share"]),
+               shrunk=f.pct(most["shrunk_share"]), ci=f.ci(most["ci_low"], most["ci_high"], 1, pct=True),
+               median_move=f.pp(float(np.median(s["move"]))), mean=f.pct(bb["mu"]))
 
     def idx(name, digits=3):
         r = ix.loc[name]
-        return f"{fmt(r['estimate'], digits)} (95% interval {fmt_ci(r['ci_low'], r['ci_high'], digits)})"
+        return f"{f.dec(r['estimate'], digits)} ({f.ci(r['ci_low'], r['ci_high'], digits)})"
 
-    lim = res.limits
-    flagged = [label[r] for r in units.loc[units["flagged"], "region_iso"]]
-    between = ix.loc["theil_between_fraction_weighted"]
+    doc.bullet("s40_indices", resamples=f.int(res.params["n_resamples"]), gini=idx("gini_unweighted"),
+               theil=idx("theil_unweighted", 4), cv=idx("cv_unweighted"), maxmin=idx("max_min_ratio_unweighted", 2),
+               gini_w=idx("gini_weighted"), theil_w=idx("theil_weighted", 4), cv_w=idx("cv_weighted"))
     cities = d[d["type"] == "city"]
-    groups = res.groups
-    lines = [
-        f"# Regional disparity of preschool inclusion, {year}: summary",
-        "",
-        f"Written by `notebooks/40_regional_disparity.ipynb` from {', '.join(f'`{i}`' for i in inputs)}; every number is "
-        "computed by the notebook. All statistics with their method and n: "
-        "`results/stats/40_regional_disparity_statistics.csv` and `..._regions.csv`.",
-        "",
-        "## What the data say",
-        "",
-        f"- **National share.** {fmt_int(nat['inclusive'])} of {fmt_int(nat['total'])} public preschools "
-        f"({fmt_pct(nat['share'])}, Wilson 95% interval {fmt_ci(nat['ci_low'], nat['ci_high'], 1, pct=True)}) have "
-        f"conditions for inclusive education. Across the {n_regions} regions the share runs from {fmt_pct(lo['share'])} "
-        f"({label[lo['region_iso']]}) to {fmt_pct(hi['share'])} ({label[hi['region_iso']]}).",
-        f"- **Are the regions different?** "
-        f"{'Yes, beyond chance' if c['p_value'] < alpha else 'The test cannot tell them apart'}: chi-square = {fmt(c['statistic'], 1)} on {c['dof']} "
-        f"degrees of freedom, {fmt_p(c['p_value'])}. The size of the difference is {v_words(c['cramers_v'])} "
-        f"(Cohen's words): Cramér's V = "
-        f"{fmt(c['cramers_v'], 3)} (bias-corrected {fmt(c['cramers_v_corrected'], 3)}; 0 would mean the same share "
-        "everywhere).",
-        f"- **Funnel plot.** Against exact binomial limits around the national share, {int(units['outside_exact_95'].sum())} "
-        f"of {n_regions} regions lie outside the 95% limits and {int(units['outside_exact_998'].sum())} outside the 99.8% "
-        f"limits. "
-        + (f"But the regions vary {fmt(od['phi'], 1)} times more than binomial chance allows (winsorised dispersion "
-           f"factor phi, test {fmt_p(od['p_value'])}), so those limits are no fair yardstick. Allowing for this "
-           "overdispersion (z divided by sqrt(phi)) and " if od["present"] else
-           f"The regions vary no more than binomial chance allows (winsorised dispersion factor phi = "
-           f"{fmt(od['phi'], 2)}, test {fmt_p(od['p_value'])}), so the exact limits apply; ")
-        + f"correcting for {n_regions} comparisons with Holm's method, "
-        + (f"{len(flagged)} region{'s' if len(flagged) != 1 else ''} stand{'s' if len(flagged) == 1 else ''} out: "
-           f"{listing(flagged)}." if flagged else "no region stands out: the disparity is spread across the whole "
-           "distribution rather than driven by a few outliers.")
-        + " The additive random-effects model puts the between-region standard deviation "
-        f"of the true shares at {fmt(lim['tau_pp'], 1)} percentage points.",
-        f"- **Disparity indices** (95% intervals from {p['n_resamples']} binomial resamples). Each region counted once: "
-        f"Gini {idx('gini_unweighted')}, Theil {idx('theil_unweighted', 4)}, coefficient of variation "
-        f"{idx('cv_unweighted')}, max/min ratio {idx('max_min_ratio_unweighted', 2)}. Each preschool counted once "
-        f"(weighted): Gini {idx('gini_weighted')}, Theil {idx('theil_weighted', 4)}, coefficient of variation "
-        f"{idx('cv_weighted')}.",
-        f"- **Cities against the other regions.** The {len(cities)} cities of republican significance "
-        f"({listing(label[c_] for c_ in cities['region_iso'])}) have {fmt_pct(groups['city_share'])} "
-        f"of their public preschools with inclusive conditions, the other regions "
-        f"{fmt_pct(groups['region_share'])}. "
-        f"This city/region gap accounts for {fmt_pct(between['estimate'])} of the weighted Theil index "
-        f"(95% interval {fmt_ci(between['ci_low'], between['ci_high'], 1, pct=True)}); the rest is disparity among "
-        "the regions within each group.",
-        f"- **Lorenz curve.** The {groups['n_below']} regions below the national share hold "
-        f"{fmt_pct(groups['below_preschools'])} of all public preschools but "
-        f"{fmt_pct(groups['below_inclusive'])} of those with inclusive "
-        f"conditions (Gini from the curve {fmt(res.lorenz_gini, 3)}, equal to the weighted Gini).",
-        "",
-        "## What the tests cannot show (limits, in numbers)",
-        "",
-        f"- The chi-square test has {fmt_int(c['n'])} preschools behind it: any V above {fmt(lim['v_min'], 3)} would already be "
-        f"significant at {alpha:g}. Its p-value says the shares are not all equal, not that the gap matters; read V. It "
-        "also treats preschools as independent draws, which a census of preschools is not.",
-        f"- The dispersion factor rests on {n_regions} regions, with the {od['winsorised_each_end']} most extreme z-scores "
-        f"at each end winsorised; Holm's first threshold across {n_regions} regions is p < {fmt(lim['holm_first'], 4)}, "
-        f"i.e. |z| > {fmt(lim['z_first'], 2)} after the adjustment.",
-        "- The intervals of the indices describe only how much they would move if each region's count were a chance "
-        "outcome around its own share. The regions are not resampled: the 20 regions are the whole country, not a sample "
-        "of regions, so there is no larger population of regions for a bootstrap to describe. Noise tends to inflate "
-        f"disparity: the resampled Gini is on average {fmt(abs(ix.loc['gini_unweighted', 'bias']), 4)} "
-        f"{'above' if ix.loc['gini_unweighted', 'bias'] >= 0 else 'below'} the estimate.",
-        f"- The max/min ratio depends on two regions only and is the least stable index (interval "
-        f"{fmt_ci(ix.loc['max_min_ratio_unweighted', 'ci_low'], ix.loc['max_min_ratio_unweighted', 'ci_high'], 2)}).",
-        "- None of this explains why the regions differ, or says whether 'conditions for inclusive education' are "
-        "recorded the same way in every region; and a region's share says nothing about any particular preschool or child.",
-    ]
-    return "\n".join(lines) + "\n"
+    between = ix.loc["theil_between_fraction_weighted"]
+    g = res.groups
+    doc.bullet("s40_cities", n_cities=len(cities), names=listing(label[cities["region_iso"]], lang),
+               city_share=f.pct(g["city_share"]), region_share=f.pct(g["region_share"]), between=f.pct(between["estimate"]),
+               ci=f.ci(between["ci_low"], between["ci_high"], 1, pct=True))
+    doc.bullet("s40_lorenz", n_below=g["n_below"], preschools=f.pct(g["below_preschools"]),
+               inclusive=f.pct(g["below_inclusive"]), gini=f.dec(res.lorenz_gini, 3))
+    m = res.moran
+    doc.bullet("s40_moran", pairs=res.params["n_pairs"], i=f.dec(m["I"], 3), expected=f.dec(m["expected"], 3),
+               p=f.p(m["p_permutation"]), mcse=f.dec(m["p_permutation_se"], 4),
+               verdict=moran_verdict(m, alpha, k, lang))
+    sens = res.sensitivity.set_index(["analysis", "quantity"])["estimate"]
+    doc.bullet("s40_sensitivity", sd=f.dec(sens["all_regions", "sd_true_pp"], 1),
+               sd_nc=f.dec(sens["without_cities", "sd_true_pp"], 1), gini=f.dec(sens["all_regions", "gini_unweighted"], 3),
+               gini_nc=f.dec(sens["without_cities", "gini_unweighted"], 3),
+               flagged_nc=int(sens["without_cities", "flagged_holm"]),
+               gini_sen=f.dec(sens["all_regions", "gini_weighted_sen_children"], 3),
+               share_sen=f.pct(sens["all_regions", "share_seen_by_sen_child_pct"] / 100),
+               tau=f.dec(sens["logit_scale", "logit_tau"], 2), i2=f.pct(sens["logit_scale", "logit_i2"], 0),
+               outside=int(sens["logit_scale", "logit_outside"]), k=k)
+
+    doc.heading("s_limits")
+    doc.bullet("s40_lim_chi2", n=f.int(c["n"]), v_min=f.dec(res.limits["v_min"], 3), alpha=f.alpha(alpha))
+    doc.bullet("s40_lim_model", k=k)
+    doc.bullet("s40_lim_intervals", bias=f.dec(abs(ix.loc["gini_unweighted", "bias"]), 4),
+               direction=t("s_above" if ix.loc["gini_unweighted", "bias"] >= 0 else "s_below", lang))
+    mm = ix.loc["max_min_ratio_unweighted"]
+    doc.bullet("s40_lim_maxmin", ci=f.ci(mm["ci_low"], mm["ci_high"], 2))
+    doc.bullet("s_lim_moran", k=k, pairs=res.params["n_pairs"])
+    doc.bullet("s40_lim_why")
+    return doc.text()
+
+
+def moran_verdict(m: dict, alpha: float, k: int, lang: str) -> str:
+    """One sentence on what Moran's I shows at ``alpha``."""
+    if m["p_permutation"] >= alpha:
+        return t("s_moran_none", lang, k=k)
+    return t("s_moran_positive" if m["I"] > m["expected"] else "s_moran_negative", lang)

@@ -1,0 +1,224 @@
+"""Beta-binomial model of shares across units: fit, shrinkage, predictive funnel limits and flags.
+
+The model. Unit i has n_i places of which y_i have the property (here: public preschools and those
+with conditions for inclusive education in the 20 regions of Kazakhstan, a census, not a sample).
+Each unit's true share p_i is drawn from Beta(alpha, beta) and y_i | p_i ~ Binomial(n_i, p_i), so
+y_i ~ BetaBinomial(n_i, alpha, beta). With mu = alpha / (alpha + beta) (the mean share) and the
+intra-class correlation rho = 1 / (alpha + beta + 1),
+
+    E[y_i / n_i] = mu,    Var(y_i / n_i) = mu (1 - mu) [1 + (n_i - 1) rho] / n_i,
+
+and the standard deviation of the true shares is sd(p) = sqrt(mu (1 - mu) rho). rho = 0 is the
+binomial (every unit has the same true share); the funnel plot's multiplicative dispersion factor
+phi is roughly 1 + (n - 1) rho at a typical n, but unlike phi the beta-binomial limits are shares of
+a distribution on 0..n, so they can never leave [0, 1].
+
+* :func:`fit`: maximum likelihood over (logit mu, log(alpha + beta)) with ``scipy.optimize``,
+  starting from the method of moments; likelihood-ratio test of rho = 0 against the binomial. rho = 0
+  lies on the boundary of the parameter space, so the LR statistic is a 50:50 mixture of 0 and
+  chi-square(1) under the null (Self & Liang 1987): p = 0.5 * P(chi2_1 >= LR).
+* :func:`shrunken`: empirical-Bayes posterior of each unit's true share, Beta(alpha + y, beta + n - y):
+  posterior mean (alpha + y) / (alpha + beta + n) = w y / n + (1 - w) mu with w = n / (alpha + beta + n),
+  and an equal-tailed interval.
+* :func:`predictive_limits`: funnel limits as quantiles of BetaBinomial(n, alpha, beta) divided by n,
+  interpolated for discreteness exactly as the binomial limits of :mod:`analysis.stats.funnel`
+  (Spiegelhalter 2005, Appendix A.1): r_p the smallest count with F(r_p) >= p,
+  a = (F(r_p) - p) / (F(r_p) - F(r_p - 1)), limit = (r_p - a) / n, clipped to [0, 1].
+* :func:`predictive_p` and :func:`flag_thresholds`: two-sided predictive mid-p-values
+  2 min(P(Y < y) + P(Y = y) / 2, P(Y > y) + P(Y = y) / 2) (Lancaster 1961), and the shares beyond
+  which a unit of size n would be flagged at a given level.
+
+What it cannot show. alpha and beta are estimated from the same units that are then judged against
+them, so the predictive p-values are slightly conservative (an extreme unit widens the beta it is
+compared with). With 20 units rho is imprecise; the limits say which regions are unusual given the
+spread of the others, not why, and a region inside them is not thereby "as expected" in any
+normative sense. The beta shape is an assumption: it is flexible on (0, 1) but cannot represent,
+say, two clusters of regions.
+
+References: D. A. Griffiths (1973), "Maximum likelihood estimation for the beta-binomial
+distribution", Biometrics 29:637-648; S. G. Self and K.-Y. Liang (1987), "Asymptotic properties of
+maximum likelihood estimators and likelihood ratio tests under nonstandard conditions", JASA
+82:605-610; D. J. Spiegelhalter (2005), "Funnel plots for comparing institutional performance",
+Statistics in Medicine 24:1185-1202; H. O. Lancaster (1961), "Significance tests in discrete
+distributions", JASA 56:223-234.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+from scipy.special import expit, logit
+from scipy.stats import beta as beta_dist
+from scipy.stats import betabinom, binom, chi2
+
+from analysis.precision import OPTIMISED_SIGNIFICANT, round_significant
+
+#: Bounds on alpha + beta during the fit. Above 1e8 scipy's betabinom.logpmf loses precision
+#: (it differs from the binomial by ~1e-5 at 1e10); rho = 1e-8 is the binomial for any n here.
+PRECISION_BOUNDS = (1e-4, 1e8)
+
+
+def _as_counts(successes, totals) -> tuple[np.ndarray, np.ndarray]:
+    y = np.asarray(successes, dtype=float)
+    n = np.asarray(totals, dtype=float)
+    if y.shape != n.shape or y.ndim != 1:
+        raise ValueError("successes and totals must be one-dimensional and of the same length")
+    if np.any(n < 1) or np.any(y < 0) or np.any(y > n) or np.any(y != np.round(y)) or np.any(n != np.round(n)):
+        raise ValueError("counts must be integers with 0 <= successes <= totals and totals >= 1")
+    return y, n
+
+
+def _moments_start(y: np.ndarray, n: np.ndarray) -> tuple[float, float]:
+    """Method-of-moments (mu, alpha + beta) from E[(y/n - mu)^2] = mu (1 - mu) (1 + (n - 1) rho) / n."""
+    mu = float(np.clip(y.sum() / n.sum(), 1e-3, 1 - 1e-3))
+    spread = np.sum((y / n - mu) ** 2) / max(len(y) - 1, 1)
+    base = mu * (1 - mu)
+    rho = (spread - np.mean(base / n)) / np.mean(base * (1 - 1 / n))
+    rho = float(np.clip(rho, 1e-4, 0.9))
+    return mu, 1 / rho - 1
+
+
+def fit(successes, totals) -> dict:
+    """Maximum-likelihood beta-binomial fit, with the likelihood-ratio test against the binomial.
+
+    Maximises sum_i log BetaBinomial(y_i; n_i, alpha, beta) (``scipy.stats.betabinom.logpmf``) over
+    logit(mu) and log(alpha + beta) with L-BFGS-B from the method-of-moments start, alpha + beta kept
+    within :data:`PRECISION_BOUNDS`. LR = 2 (loglik - loglik_binomial), the binomial evaluated at its
+    own MLE sum(y) / sum(n); p = 0.5 * chi2.sf(LR, 1) because rho = 0 is on the boundary.
+
+    Returns alpha, beta, mu, rho = 1 / (alpha + beta + 1), sd_true = sqrt(mu (1 - mu) rho) (the SD of
+    the true shares), loglik, loglik_binomial, lr_statistic, lr_p_value, n_units, at_boundary (LR below
+    1e-6: the beta-binomial fits no better than the binomial, rho is at or next to 0) and converged
+    (L-BFGS-B reported success, or the fit is at that boundary, where the likelihood is flat in
+    alpha + beta and the line search can stop without reporting success; rho is then ~0 whatever
+    alpha + beta it stopped at).
+    """
+    y, n = _as_counts(successes, totals)
+    mu0, s0 = _moments_start(y, n)
+    lo, hi = np.log(PRECISION_BOUNDS)
+
+    def negloglik(x):
+        mu, s = expit(x[0]), np.exp(x[1])
+        return -float(np.sum(betabinom.logpmf(y, n, mu * s, (1 - mu) * s)))
+
+    starts = [np.array([logit(mu0), np.clip(np.log(s0), lo, hi)]), np.array([logit(mu0), hi - 1.0])]
+    results = [minimize(negloglik, x0, method="L-BFGS-B", bounds=[(-20.0, 20.0), (lo, hi)],
+                        options={"ftol": 1e-12, "gtol": 1e-7}) for x0 in starts]
+    best = min(results, key=lambda r: r.fun)
+    # Kept to OPTIMISED_SIGNIFICANT digits: the optimiser's last digits differ between CPU kernels.
+    mu = round_significant(float(expit(best.x[0])), OPTIMISED_SIGNIFICANT)
+    s = round_significant(float(np.exp(best.x[1])), OPTIMISED_SIGNIFICANT)
+    a, b = mu * s, (1 - mu) * s
+    rho = 1 / (s + 1)
+    loglik = -negloglik([logit(mu), np.log(s)])  # at the parameters as kept
+    mu_binomial = y.sum() / n.sum()
+    loglik_binomial = float(np.sum(binom.logpmf(y, n, mu_binomial)))
+    lr = max(0.0, 2 * (loglik - loglik_binomial))
+    at_boundary = bool(lr < 1e-6)
+    return {"alpha": a, "beta": b, "mu": mu, "rho": rho, "sd_true": float(np.sqrt(mu * (1 - mu) * rho)),
+            "loglik": loglik, "loglik_binomial": loglik_binomial, "lr_statistic": lr,
+            "lr_p_value": float(0.5 * chi2.sf(lr, 1)), "n_units": len(y),
+            "at_boundary": at_boundary, "converged": bool(best.success or at_boundary)}
+
+
+def shrunken(successes, totals, fit: dict, confidence: float = 0.95) -> pd.DataFrame:
+    """Empirical-Bayes posterior of each unit's true share, Beta(alpha + y, beta + n - y).
+
+    Columns: raw_share y / n; shrunk_share, the posterior mean (alpha + y) / (alpha + beta + n), which
+    lies between the raw share and mu; ci_low, ci_high, the equal-tailed ``confidence`` posterior
+    interval; weight_on_raw = n / (alpha + beta + n). alpha and beta are plugged in as if known, so
+    the intervals ignore their uncertainty (slightly too narrow). The index of ``successes`` is kept
+    when it has one.
+    """
+    y, n = _as_counts(successes, totals)
+    a, b = fit["alpha"], fit["beta"]
+    tail = (1 - confidence) / 2
+    posterior = beta_dist(a + y, b + n - y)
+    return pd.DataFrame({"raw_share": y / n, "shrunk_share": (a + y) / (a + b + n),
+                         "ci_low": posterior.ppf(tail), "ci_high": posterior.ppf(1 - tail),
+                         "weight_on_raw": n / (a + b + n)}, index=getattr(successes, "index", None))
+
+
+def _pmf(size: int, a: float, b: float) -> np.ndarray:
+    """P(Y = k), k = 0..size, under BetaBinomial(size, a, b)."""
+    return betabinom.pmf(np.arange(size + 1), size, a, b)
+
+
+def _quantile_share(pmf: np.ndarray, prob: float) -> float:
+    """Spiegelhalter's interpolated quantile (r_p - a) / n of a distribution on 0..n, clipped to [0, 1]."""
+    size = len(pmf) - 1
+    cdf = np.cumsum(pmf)
+    r = min(int(np.searchsorted(cdf, prob, side="left")), size)
+    f_r = cdf[r]
+    f_below = cdf[r - 1] if r > 0 else 0.0
+    a = (f_r - prob) / (f_r - f_below) if f_r > f_below else 0.0
+    return float(np.clip((r - a) / size, 0.0, 1.0))
+
+
+def predictive_limits(fit: dict, sizes, probs=(0.001, 0.025, 0.975, 0.999)) -> pd.DataFrame:
+    """Beta-binomial funnel limits, as shares, for each size and probability.
+
+    For size n and probability p, the interpolated p-quantile of BetaBinomial(n, alpha, beta) divided
+    by n (Spiegelhalter 2005; see the module docstring), clipped to [0, 1]. Columns: ``size`` and one
+    column per probability, named by the probability itself (e.g. ``0.025``). Two-sided 95% limits are
+    the 0.025 and 0.975 columns, 99.8% limits 0.001 and 0.999.
+    """
+    sizes = np.asarray(sizes)
+    if np.any(sizes < 1) or np.any(sizes != np.round(sizes)):
+        raise ValueError("sizes must be positive integers")
+    out: dict = {"size": sizes.astype(int)}
+    pmfs = {int(m): _pmf(int(m), fit["alpha"], fit["beta"]) for m in np.unique(sizes)}
+    for p in probs:
+        out[p] = np.array([_quantile_share(pmfs[int(m)], p) for m in sizes])
+    return pd.DataFrame(out)
+
+
+def _mid_p_tails(size: int, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    """For y = 0..size: P(Y < y) + P(Y = y)/2 and P(Y > y) + P(Y = y)/2 (each tail summed from its own end)."""
+    pmf = _pmf(size, a, b)
+    below = np.concatenate([[0.0], np.cumsum(pmf)[:-1]])
+    above = np.concatenate([np.cumsum(pmf[::-1])[::-1][1:], [0.0]])
+    return below + pmf / 2, above + pmf / 2
+
+
+def predictive_p(successes, totals, fit: dict) -> np.ndarray:
+    """Two-sided predictive mid-p-value of each unit's count under BetaBinomial(n_i, alpha, beta).
+
+    p_i = min(1, 2 min(P(Y < y_i) + P(Y = y_i) / 2, P(Y > y_i) + P(Y = y_i) / 2)). The fit uses the
+    same units, including the one being tested, so these p-values are slightly conservative; with 20
+    units an outlying unit pulls alpha + beta down and its own limits outwards.
+    """
+    y, n = _as_counts(successes, totals)
+    out = np.empty(len(y))
+    for i, (yi, ni) in enumerate(zip(y.astype(int), n.astype(int), strict=True)):
+        low, high = _mid_p_tails(ni, fit["alpha"], fit["beta"])
+        out[i] = min(1.0, 2 * min(low[yi], high[yi]))
+    return out
+
+
+def flag_thresholds(totals, fit: dict, alpha: float) -> pd.DataFrame:
+    """Shares at or beyond which a unit of each size would be flagged at two-sided level ``alpha``.
+
+    With the mid-p of :func:`predictive_p`: low_share is the largest y / n whose two-sided mid-p is
+    below ``alpha`` on the low side (2 (P(Y < y) + P(Y = y) / 2) < alpha), high_share the smallest y / n
+    with 2 (P(Y > y) + P(Y = y) / 2) < alpha. Both tails are strictly monotone in y, so every share at
+    or below low_share (at or above high_share) is flagged and none in between. NaN (can_flag_low or
+    can_flag_high False) when even y = 0 (y = n) is not extreme enough: a unit that small cannot be
+    flagged on that side whatever its count. For Holm's correction over k units pass its first cut,
+    alpha / k, the level the most extreme unit must pass. Columns: size, low_share, high_share,
+    can_flag_low, can_flag_high.
+    """
+    sizes = np.asarray(totals, dtype=int)
+    low_share = np.full(len(sizes), np.nan)
+    high_share = np.full(len(sizes), np.nan)
+    for i, m in enumerate(sizes):
+        below, above = _mid_p_tails(int(m), fit["alpha"], fit["beta"])
+        low_hits = np.flatnonzero(2 * below < alpha)
+        high_hits = np.flatnonzero(2 * above < alpha)
+        if low_hits.size:
+            low_share[i] = low_hits.max() / m
+        if high_hits.size:
+            high_share[i] = high_hits.min() / m
+    return pd.DataFrame({"size": sizes, "low_share": low_share, "high_share": high_share,
+                         "can_flag_low": ~np.isnan(low_share), "can_flag_high": ~np.isnan(high_share)})

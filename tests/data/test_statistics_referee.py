@@ -1,0 +1,112 @@
+"""What a statistical referee checks in results/stats: bounded limits, p-values with their Monte-Carlo
+error, seed-independent conclusions, collapsed series, census statements, and METHODS.md."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import paths
+from analysis.ingest.load import load_processed
+from analysis.ingest.regions import load_adjacency
+from analysis.pipeline import generate
+from analysis.stats import association, shortage
+
+STATS = paths.RESULTS / "stats"
+LANGS = ("kk", "ru", "en")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_funnel_limit_leaves_0_to_100_percent(lang):
+    funnel = pd.read_csv(STATS / f"40_funnel_{lang}.csv")
+    limits = funnel[[c for c in funnel.columns if c.startswith(("binom_", "bb_"))]]
+    assert limits.notna().any().all()
+    assert ((limits >= 0) & (limits <= 100)).where(limits.notna(), True).all().all()
+
+
+def test_no_rate_figure_has_limits_and_no_rate_is_negative():
+    for lang in LANGS:
+        rates = pd.read_csv(STATS / f"41_shortage_rates_{lang}.csv")
+        assert not [c for c in rates.columns if "low" in c or "high" in c]
+        assert (rates.select_dtypes("number") >= 0).all().all()
+
+
+def test_every_association_p_value_is_exact_or_carries_its_monte_carlo_error():
+    stats = pd.read_csv(STATS / "41_teacher_shortage_statistics.csv")
+    spearman = stats[stats["test"] == "spearman"]
+    assert len(spearman) >= 3
+    for row in spearman.itertuples():
+        assert row.resamples >= 1_000_000 or "exact" in str(row.method).lower(), row
+        assert not pd.isna(row.p_mcse) or "exact" in str(row.method).lower(), row
+
+
+def test_a_second_seed_gives_the_same_conclusions():
+    inclusion = load_processed("preschool_inclusion_2023.csv")
+    regions = load_processed("regions.csv")
+    table = load_processed("teacher_shortage_2023.csv")
+    data = shortage.add_ratios(shortage.join(table, inclusion, regions))
+    stored = pd.read_csv(STATS / "41_teacher_shortage_statistics.csv")
+    stored = stored[stored["test"] == "spearman"].set_index("quantity")
+    rng = np.random.default_rng(987654321)
+    rows = [association.associate(data, a, association.MIN_PERMUTATIONS, rng) for a in association.PLANNED_ASSOCIATIONS]
+    p = [r["p_value"] for r in rows]
+    _, _, decisions = association.holm_with_mcse(p, [r["p_mcse"] for r in rows])
+    for a, r, decision in zip(association.PLANNED_ASSOCIATIONS, rows, decisions, strict=True):
+        assert decision != "undetermined"
+        assert stored.loc[a.key, "method"].endswith(f": {decision}"), (a.key, decision, stored.loc[a.key, "method"])
+        assert abs(r["p_value"] - float(stored.loc[a.key, "p_value"])) < 4 * 2 * r["p_mcse"] + 1e-3
+
+
+def test_trend_tables_report_n_after_collapsing_and_no_model_interval():
+    tests = pd.read_csv(STATS / "42_trend_tests_by_indicator.csv")
+    collapsed = pd.read_csv(STATS / "42_collapsed_statements.csv")
+    assert (tests["n"] <= tests["n_statements"]).all()
+    for row in tests.itertuples():
+        dropped = collapsed[(collapsed["analysis_set"] == row.analysis_set) & (collapsed["indicator"] == row.indicator)]
+        assert row.n == row.n_statements - len(dropped), row
+    kppk = tests[(tests["analysis_set"] == "all_dates") & (tests["indicator"] == "kppk")].iloc[0]
+    assert kppk["n"] == 5, "kppk 211 twice in July 2022 is one observation"
+    assert not [c for c in tests.columns if c.startswith("glm")]
+    stats = pd.read_csv(STATS / "42_trends_statistics.csv")
+    assert not stats["test"].str.contains("poisson_trend|glm").any()
+    shown = tests[tests["sen_interval"] == "shown"]
+    assert (shown["sen_coverage"] >= 0.90).all()
+    assert all(len(set(v.split())) == len(v.split()) for v in shown["values"]), "no Sen interval on tied counts"
+    tvet = stats[(stats["subject"] == "tvet_students_figure3") & stats["ci_low"].notna()]
+    assert tvet["note"].str.contains("counting noise only").all()
+
+
+def test_moran_shrinkage_sensitivity_and_methods_exist():
+    stats40 = pd.read_csv(STATS / "40_regional_disparity_statistics.csv")
+    stats41 = pd.read_csv(STATS / "41_teacher_shortage_statistics.csv")
+    assert (stats40["test"] == "morans_i").sum() == 1 and (stats41["test"] == "morans_i").sum() == 1
+    regions = pd.read_csv(STATS / "40_regional_disparity_regions.csv")
+    assert (regions["test"] == "shrinkage").sum() == 20
+    assert regions.loc[regions["test"] == "shrinkage", ["ci_low", "ci_high"]].notna().all().all()
+    sensitivity = pd.read_csv(STATS / "40_sensitivity.csv")
+    assert set(sensitivity["analysis"]) == {"all_regions", "without_cities", "logit_scale"}
+    assert (paths.PROJECT_ROOT / "METHODS.md").exists()
+
+
+@pytest.mark.parametrize("stem", ["40_regional_disparity", "41_teacher_shortage", "42_trends"])
+def test_summaries_open_with_the_census_statement_and_claim_nothing_the_method_cannot(stem):
+    text = (STATS / f"{stem}_summary_en.md").read_text(encoding="utf-8")
+    first_paragraph = text.split("\n\n")[1]
+    assert "census" in first_paragraph.lower() and "superpopulation" in first_paragraph
+    assert "stands out" not in text and "chosen in advance" not in text
+    assert "pre-registered" not in text.replace("not pre-registered", "")
+    assert not re.search(r"\bnan\b", text)
+
+
+def test_methods_names_the_locked_versions_and_every_stats_module():
+    methods = (paths.PROJECT_ROOT / "METHODS.md").read_text(encoding="utf-8")
+    assert generate.versions_table() in methods, "run: python -m analysis.pipeline.generate methods"
+    for module in ("betabinom", "funnel", "spatial", "association", "trend", "timeseries", "inequality", "disparity"):
+        assert f"`{module}." in methods or f"(`{module}`" in methods, module
+
+
+def test_adjacency_used_is_the_raw_file():
+    assert len(load_adjacency()) == 35
