@@ -4,6 +4,7 @@ error, seed-independent conclusions, collapsed series, census statements, and ME
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -110,3 +111,23 @@ def test_methods_names_the_locked_versions_and_every_stats_module():
 
 def test_adjacency_used_is_the_raw_file():
     assert len(load_adjacency()) == 35
+
+
+NUMBER = re.compile(r"(?<![\w.])[−-]?\d+(?:[\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+
+
+def _numbers(text: str) -> Counter:
+    """Every number of a summary, written one way (point, no grouping, hyphen-minus); code spans
+    (file names) left out."""
+    text = re.sub(r"`[^`]*`", "", text)
+    return Counter(re.sub(r"[\u00a0\u202f ]", "", m).replace(",", ".").replace("−", "-") for m in NUMBER.findall(text))
+
+
+@pytest.mark.parametrize("stem", ["40_regional_disparity", "41_teacher_shortage", "42_trends"])
+def test_the_three_editions_of_a_summary_state_the_same_numbers(stem):
+    english = _numbers((STATS / f"{stem}_summary_en.md").read_text(encoding="utf-8"))
+    assert sum(english.values()) > 50
+    for lang in ("kk", "ru"):
+        text = (STATS / f"{stem}_summary_{lang}.md").read_text(encoding="utf-8")
+        assert _numbers(text) == english, lang
+        assert not re.search(r"\d\.\d", re.sub(r"`[^`]*`", "", text)), f"{lang}: a decimal point in a comma language"

@@ -8,7 +8,7 @@ A notebook's first code cell after its parameters is::
 which makes it run as its declared step (only the files the step declares may be opened, and
 every one opened becomes an input in the manifest), applies the figure style and the pandas
 display options, and gives the notebook :class:`Session`: ``run.load`` a processed table,
-``run.table`` / ``run.text`` / ``run.figures`` an output (shown as written), ``run.finish()``
+``run.table`` / ``run.text`` / ``run.texts`` / ``run.figures`` an output (shown as written), ``run.finish()``
 last, which writes every output and the manifest fragment as one step.
 """
 
@@ -58,6 +58,16 @@ class Session:
     def text(self, relative: str, text: str, inputs=None) -> str:
         self.writer.add_text(self.path(relative), text, inputs)
         return text
+
+    def texts(self, stem: str, write, suffix: str = ".md") -> str:
+        """``results/<stem>_<lang><suffix>`` in every language (``write(lang)`` returns the text);
+        returns the one of ``shown_language``, to show."""
+        shown = ""
+        for lang in self.languages:
+            text = self.text(f"{stem}_{lang}{suffix}", write(lang))
+            if lang == self.shown:
+                shown = text
+        return shown
 
     def figures(self, stem: str, draw) -> object:
         """``results/<stem>_<lang>.{png,svg,csv}`` in every language; shows the one of ``shown_language``."""
