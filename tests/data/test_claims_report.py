@@ -4,6 +4,7 @@ summary the README quotes."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from html.parser import HTMLParser
 
@@ -50,17 +51,19 @@ class Collector(HTMLParser):
                 self.hrefs.append(value)
 
 
-REMOTE = re.compile(r"(https?:|ftp:|//|url\(|@import)", re.I)
+REMOTE = re.compile(r"(url\(|@import)", re.I)
 
 
 def offline_problems(text: str) -> list[str]:
-    """Anything that would make the page load something from elsewhere, or run code."""
+    """Anything that would make the page load something, or run code. Links (``<a href>``), to the
+    report's other pages or to a public source, load nothing until followed and are allowed."""
     parser = Collector()
     parser.feed(text)
     problems = [f"<{t}> element" for t in parser.tags if t in {"script", "link", "iframe", "img", "object", "embed",
                                                                "source", "video", "audio", "base", "form"}]
-    problems += [f"{t} {n}={v!r}" for t, n, v in parser.attrs
-                 if n in {"href", "src", "action", "srcset", "data"} and not v.startswith("#")]
+    problems += [f"{t} {n}={v!r}" for t, n, v in parser.attrs if n in {"src", "action", "srcset", "data", "poster"}]
+    problems += [f"{t} href={v!r}" for t, n, v in parser.attrs
+                 if n == "href" and t == "a" and not re.match(r"(#|https?://|\.\./|[\w.-]+\.(html|md|csv)(#|$))", v)]
     problems += [f"{t} {n}" for t, n, _ in parser.attrs if n.startswith("on")]
     problems += [f"remote reference {m.group(0)!r}" for m in REMOTE.finditer(text)]
     return problems
@@ -73,10 +76,10 @@ def anchor_problems(text: str) -> list[str]:
 
 
 # -- the offline check itself must fail on remote content ------------------------------------------
-@pytest.mark.parametrize("bad", ['<script>alert(1)</script>', '<a href="https://example.org">x</a>',
+@pytest.mark.parametrize("bad", ['<script>alert(1)</script>', '<a href="javascript:alert(1)">x</a>',
                                  '<link rel="stylesheet" href="s.css">', '<style>@import "x.css";</style>',
                                  '<div style="background: url(x.png)"></div>', '<img src="data:image/png;base64,AA">',
-                                 '<p onclick="x()">x</p>', '<p>see http://example.org</p>'])
+                                 '<p onclick="x()">x</p>', '<iframe src="https://example.org"></iframe>'])
 def test_offline_check_catches_remote_or_active_content(bad):
     assert offline_problems(f"<html><body>{bad}</body></html>")
 
@@ -104,14 +107,27 @@ def test_report_frame_has_exactly_the_required_columns():
     assert frame.loc[1, "location"] == "Results and discussion, paragraph 18, cites [14], p. 278"
 
 
-def test_errata_list_only_inconsistent_claims_filled_from_the_check():
-    en = errata.render_errata(EVALUATED, HEADER, "en")
-    kk = errata.render_errata(EVALUATED, HEADER, "kk")
-    assert "R18d" in en and "R18c" not in en and "T2-CAP" not in en
-    assert "Text 2054, table 2024 (+30)." in en
+def test_errata_have_errors_and_queries_filled_from_the_check():
+    query = ev("R18f", "inconsistent", errata={"en": "Small is not smallest.", "kk": "Шамалы."})
+    query = Evaluated(dataclasses.replace(query.claim, ambiguity="Read loosely it holds.",
+                                          query={"en": "Smallest, or small?", "kk": "Ең азы ма?"}), query.result)
+    asked = Evaluated(dataclasses.replace(EVALUATED[2].claim, query={"en": "Which group?", "kk": "Қай топ?"}),
+                      EVALUATED[2].result)
+    items = [*EVALUATED, query, asked]
+    en = errata.render_errata(items, HEADER, "en")
+    kk = errata.render_errata(items, HEADER, "kk")
+    assert en.count("\n## ") == 2 and en.index("## Errors") < en.index("## Queries for the authors")
+    errors, queries = en.split("## Queries for the authors")
+    assert "R18d" in errors and "Text 2054, table 2024 (+30)." in errors and "R18c" not in en
+    assert "R18f" in queries and "Smallest, or small?" in queries and "Small is not smallest." in queries
+    assert "T2-CAP" in queries and "Which group?" in queries, "a query whatever the verdict"
+    assert "**Evidence:** detail of R18d" in errors
     assert "үлес 27,0" in kk, "decimal comma in Kazakh"
-    assert "18-абзац" in kk and "278 б." in kk
-    assert en.count("\n## ") == 1
+    assert "18-абзац" in kk and "278 б." in kk and "Ең азы ма?" in kk
+    frame = errata.errata_frame(items)
+    assert frame[["kind", "number", "claim_id"]].values.tolist() == [["error", 1, "R18d"], ["query", 1, "R18f"],
+                                                                      ["query", 2, "T2-CAP"]]
+    assert frame.loc[frame["claim_id"] == "R18f", "caveat"].item() == "Read loosely it holds."
 
 
 def test_errata_without_a_template_use_the_generic_wording_and_none_says_so():
@@ -149,11 +165,17 @@ def test_stored_csv_report_matches_the_registry():
 
 def test_stored_errata_and_summary_agree_with_the_csv():
     frame = pd.read_csv(RESULTS / "claims_report.csv", dtype=str, keep_default_na=False)
+    items = pd.read_csv(RESULTS / "errata.csv", dtype=str, keep_default_na=False)
     wrong = frame.loc[frame["verdict"] == "inconsistent", "claim_id"].tolist()
+    assert set(wrong) <= set(items["claim_id"]), "every inconsistent claim is an error or a query"
+    assert set(items["kind"]) == {"error", "query"}
+    assert "R24g" in set(items.loc[items["kind"] == "query", "claim_id"])
+    assert {"R1b", "R13a", "R18d", "R21a"} <= set(items.loc[items["kind"] == "error", "claim_id"])
+    assert {"R2e", "R18f", "R20d"} <= set(items.loc[items["kind"] == "query", "claim_id"])
     for lang in ("en", "kk"):
-        errata = (RESULTS / f"errata_{lang}.md").read_text(encoding="utf-8")
-        assert errata.count("\n## ") == len(wrong)
-        assert all(cid in errata for cid in wrong)
+        text = (RESULTS / f"errata_{lang}.md").read_text(encoding="utf-8")
+        assert text.count("\n## ") == 2 and text.count("\n### ") == len(items)
+        assert all(cid in text for cid in items["claim_id"])
     summary = (RESULTS / "summary.md").read_text(encoding="utf-8")
     counts = frame["verdict"].value_counts()
     assert (f"{len(frame)} claims registered: {counts.get('consistent', 0)} consistent, "

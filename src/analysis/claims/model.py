@@ -81,6 +81,8 @@ class Claim:
     ambiguity: str = ""
     stat_ids: tuple[str, ...] = ()
     errata: dict = field(default_factory=dict)
+    #: The question to put to the authors (``en``, ``kk``) where the statement is a matter of wording.
+    query: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

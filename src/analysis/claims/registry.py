@@ -12,7 +12,9 @@ reading order) and ``claims``. A claim is a mapping with
 - ``check``: ``{name: <one of analysis.claims.checks.CHECKS>, args: {...}}``;
 - optional ``ambiguity`` (why the statement can be read more than one way), ``stat_ids``
   (rows of ``national_indicators.csv`` it prints), ``errata`` (``en`` and ``kk`` templates used
-  when the claim is inconsistent; ``{placeholders}`` are filled from the check's values).
+  when the claim is inconsistent; ``{placeholders}`` are filled from the check's values), ``query``
+  (``en`` and ``kk``: the question to put to the authors where the statement is a matter of wording
+  or reading, not of numbers; such a claim goes to the errata's queries, not its errors).
 
 Validation is strict: an unknown key, section, check name or argument, a reference of an
 unknown kind, an index out of range or a reference to an unknown claim stops with a message
@@ -39,7 +41,7 @@ from analysis.precision import parse_printed
 CLAIMS_RESOURCE, LEGAL_RESOURCE, TOKENS_RESOURCE = "claims", "legal-acts", "article-number-tokens"
 CLAIMS_FILE = "claims.yml"
 CLAIM_KEYS = {"id", "section", "paragraph", "cited", "page", "lang", "quote", "statement_en", "reported", "check",
-              "ambiguity", "stat_ids", "errata"}
+              "ambiguity", "stat_ids", "errata", "query"}
 REQUIRED_KEYS = {"id", "section", "paragraph", "quote", "reported", "check"}
 ID_PATTERN = re.compile(r"^[A-Z][A-Za-z0-9-]*$")
 #: Arguments that hold references to numbers (validated as such).
@@ -116,12 +118,16 @@ def validate_claim(raw: dict, ids: set[str], sections: set[str]) -> Claim:
     errata = raw.get("errata") or {}
     if errata and set(errata) != {"en", "kk"}:
         raise RegistryError(f"claim {cid}: errata needs exactly the languages en and kk")
+    query = raw.get("query") or {}
+    if query and set(query) != {"en", "kk"}:
+        raise RegistryError(f"claim {cid}: query needs exactly the languages en and kk")
     return Claim(
         id=cid, section=raw["section"], paragraph=raw["paragraph"], quote=str(raw["quote"]).strip(),
         reported=tuple(reported), check=name, args=dict(args), lang=raw.get("lang", "kk"),
         cited=raw.get("cited", "") or "", page=_page(cid, raw.get("page")), statement_en=raw.get("statement_en", "") or "",
         ambiguity=" ".join(str(raw.get("ambiguity", "") or "").split()),
         stat_ids=tuple(raw.get("stat_ids") or ()), errata=dict(errata),
+        query={k: " ".join(str(v).split()) for k, v in query.items()},
     )
 
 

@@ -2,7 +2,8 @@
 
 ``translations.csv`` (key, kk, ru, en) holds every label, caption and header the tables and
 figures show; ``summaries.csv`` holds the sentences of the plain-language summaries of the
-statistics notebooks, with ``{placeholders}`` for their numbers; region names come from
+statistics notebooks, with ``{placeholders}`` for their numbers; ``report.csv`` the texts of the
+HTML report (index pages, annotated article); region names come from
 ``data/processed/regions.csv``. Nothing shown to a reader is a string literal in code: code asks
 for ``t(key, lang)``. Every key has all three languages (a test and the loader check it).
 
@@ -23,12 +24,13 @@ LANGUAGES = ("kk", "ru", "en")
 DECIMAL_COMMA = ("kk", "ru")
 TRANSLATIONS = Path(__file__).with_name("translations.csv")
 SUMMARIES = Path(__file__).with_name("summaries.csv")
+REPORT = Path(__file__).with_name("report.csv")
 #: Which reference column names a region in each language, in tables and figures.
 REGION_LABEL_COLUMN = {"kk": "short_kk", "ru": "short_ru", "en": "short_en"}
 
 
 @cache
-def translations(paths_: tuple[Path, ...] = (TRANSLATIONS, SUMMARIES)):
+def translations(paths_: tuple[Path, ...] = (TRANSLATIONS, SUMMARIES, REPORT)):
     import pandas as pd  # here, not at import: the pipeline reads LANGUAGES without pandas
 
     tables = []

@@ -34,7 +34,9 @@ SOURCE = paths.PROJECT_ROOT / "src" / "analysis"
 #: Root of a declared path -> (the notebook parameter that moves it, its default).
 ROOTS = {"raw": ("raw_dir", "data/raw"), "processed": ("processed_dir", "data/processed"),
          "results": ("results_dir", "results"), "notebooks": ("notebooks_dir", "notebooks"),
-         "datapackage": ("datapackage", "data/datapackage.json")}
+         "datapackage": ("datapackage", "data/datapackage.json"),
+         # the project's own files (the lock, the code): read only to fingerprint the inputs
+         "project": ("project_dir", ".")}
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
-"""The errata for the journal (only the inconsistent claims, in English and Kazakh) and the summary
-of the claims check (the counts the README quotes, and the coverage of the article's numbers)."""
+"""The errata for the journal, in English and Kazakh, in two sections (errors: numeric or factual,
+with the correction and the evidence; queries: wording, with the question to put to the authors),
+the same items as a table for the HTML report, and the summary of the claims check (the counts the
+README quotes, and the coverage of the article's numbers)."""
 
 from __future__ import annotations
 
@@ -31,23 +33,81 @@ def erratum_text(e: Evaluated, lang: str) -> str:
     return " ".join(template.format_map(values).split())
 
 
+def is_query(e: Evaluated) -> bool:
+    """A matter of wording or reading, for the authors to answer: the claim names its question, or
+    it is inconsistent only on one reading of a word (it has an ``ambiguity``)."""
+    return bool(e.claim.query) or (e.result.verdict == "inconsistent" and bool(e.claim.ambiguity))
+
+
+def errata_items(evaluated: list[Evaluated]) -> tuple[list[Evaluated], list[Evaluated]]:
+    """(errors, queries): errors are inconsistent claims that are numeric or factual; queries are
+    claims whose reading is in question (inconsistent on the stricter reading, or flagged with a
+    ``query`` in the registry whatever their verdict), in registry order."""
+    errors = [e for e in evaluated if e.result.verdict == "inconsistent" and not is_query(e)]
+    queries = [e for e in evaluated if is_query(e)]
+    return errors, queries
+
+
+def question(e: Evaluated, lang: str) -> str:
+    return e.claim.query.get(lang) or e.claim.query.get("en", "")
+
+
+def errata_frame(evaluated: list[Evaluated]) -> pd.DataFrame:
+    """Every erratum item, for the HTML report: kind (error or query), its number within its kind,
+    the claim, where it is (in each language), the sentence, the printed value, the proposed
+    correction (en, kk), the evidence, the caveat and the question (en, kk)."""
+    errors, queries = errata_items(evaluated)
+    rows = []
+    for kind, items in (("error", errors), ("query", queries)):
+        for number, e in enumerate(items, start=1):
+            c, r = e.claim, e.result
+            rows.append({"kind": kind, "number": number, "claim_id": c.id, "verdict": r.verdict,
+                         **{f"where_{lang}": e.location(lang) for lang in ("kk", "ru", "en")},
+                         "quote": c.quote, "printed": "; ".join(c.reported),
+                         "correction_en": erratum_text(e, "en") if r.verdict == "inconsistent" else "",
+                         "correction_kk": erratum_text(e, "kk") if r.verdict == "inconsistent" else "",
+                         "evidence": r.detail, "caveat": c.ambiguity,
+                         "question_en": question(e, "en") if kind == "query" else "",
+                         "question_kk": question(e, "kk") if kind == "query" else ""})
+    return pd.DataFrame(rows, columns=["kind", "number", "claim_id", "verdict", "where_kk", "where_ru", "where_en",
+                                       "quote", "printed", "correction_en", "correction_kk", "evidence", "caveat",
+                                       "question_en", "question_kk"])
+
+
+def _item(e: Evaluated, number: int, lang: str, kind: str) -> list[str]:
+    c, r = e.claim, e.result
+    printed = "; ".join(c.reported)
+    lines = [f"### {number}. {e.location(lang)}", "", f"> {c.quote}", ""]
+    if lang == "en" and c.statement_en:
+        lines += [f"({c.statement_en})", ""]
+    lines += [f"**{t('claims_errata_printed', lang)}:** {_localise(printed, lang) if lang != 'en' else printed}", ""]
+    if r.verdict == "inconsistent":
+        lines += [f"**{t('claims_errata_correction', lang)}:** {erratum_text(e, lang)}", ""]
+    if kind == "query":
+        lines += [f"**{t('claims_errata_question', lang)}:** {question(e, lang)}", ""]
+    if r.detail:
+        lines += [f"**{t('claims_errata_evidence', lang)}:** {' '.join(r.detail.split())}", ""]
+    if c.ambiguity and kind == "error":
+        lines += [f"**{t('claims_errata_caveat', lang)}:** {c.ambiguity}", ""]
+    lines += [f"_{t('claims_errata_claim', lang, claim_id=c.id)}_", ""]
+    return lines
+
+
 def render_errata(evaluated: list[Evaluated], header: dict, lang: str) -> str:
-    """Markdown errata for the journal: only the inconsistent claims, in ``lang`` ('en' or 'kk')."""
+    """Markdown errata for the journal in ``lang`` ('en' or 'kk'), in two sections: errors (numeric or
+    factual, with the correction and the evidence) and queries (wording, with the question to ask)."""
     article = header.get("article", {})
-    wrong = [e for e in evaluated if e.result.verdict == "inconsistent"]
+    errors, queries = errata_items(evaluated)
     lines = [f"# {t('claims_errata_title', lang)}", "",
              f"{article.get('citation_' + lang, article.get('citation_en', ''))} doi:{article.get('doi', '')}", "",
              t("claims_errata_intro", lang, journal=article.get("journal_" + lang, article.get("journal_en", "")),
-               n_claims=len(evaluated), n_inconsistent=len(wrong)), ""]
-    if not wrong:
-        lines += [t("claims_errata_none", lang), ""]
-    for i, e in enumerate(wrong, start=1):
-        c = e.claim
-        lines += [f"## {i}. {e.location(lang)}", "", f"> {c.quote}", ""]
-        if lang == "en" and c.statement_en:
-            lines += [f"({c.statement_en})", ""]
-        lines += [f"**{t('claims_errata_printed', lang)}:** {_localise('; '.join(c.reported), lang) if lang != 'en' else '; '.join(c.reported)}", "",
-                  erratum_text(e, lang), "", f"_{t('claims_errata_claim', lang, claim_id=c.id)}_", ""]
+               n_claims=len(evaluated), n_errors=len(errors), n_queries=len(queries)), ""]
+    for kind, key, items in (("error", "claims_errata_errors", errors), ("query", "claims_errata_queries", queries)):
+        lines += [f"## {t(key, lang)}", ""]
+        if not items:
+            lines += [t("claims_errata_none", lang), ""]
+        for number, e in enumerate(items, start=1):
+            lines += _item(e, number, lang, kind)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -21,6 +21,10 @@ def strip_remote(text: str) -> str:
 
 #: The stylesheet every rendered notebook links, written once beside them.
 NOTEBOOK_CSS = "notebook.css"
+#: The link back to the report at the top of every rendered notebook (the three editions).
+BACK_LINK = ('\n<nav style="font-family:sans-serif;padding:.5em 1em;border-bottom:1px solid #ccc">'
+             '<a href="../index.html">Report</a> · <a href="../index_kk.html">Есеп</a> · '
+             '<a href="../index_ru.html">Отчёт</a> · <a href="../article.html">Article, annotated</a></nav>\n')
 
 
 def render_notebook(path: Path) -> tuple[str, str]:
@@ -41,6 +45,7 @@ def render_notebook(path: Path) -> tuple[str, str]:
     styles = re.findall(r"<style\b[^>]*>.*?</style>", head, flags=re.S | re.I)
     css = "\n".join(re.sub(r"^<style\b[^>]*>|</style>$", "", block, flags=re.I).strip() for block in styles)
     head = re.sub(r"<style\b[^>]*>.*?</style>\s*", "", head, flags=re.S | re.I)
+    rest = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + BACK_LINK, rest, count=1, flags=re.I)
     return f'{head}<link rel="stylesheet" href="{NOTEBOOK_CSS}">\n{end}{rest}', css + "\n"
 
 
