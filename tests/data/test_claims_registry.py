@@ -87,7 +87,7 @@ def test_legal_table_rows_cite_a_source_and_say_how_sure_they_are():
     assert list(LEGAL.columns) == [f["name"] for f in resource(package, "legal-acts")["schema"]["fields"]]
     assert LEGAL["act_id"].is_unique
     assert (LEGAL["source"].str.len() > 10).all() and (LEGAL["notes"].str.len() > 10).all()
-    assert set(LEGAL["confidence"]) <= {"high", "medium", "low"}
+    assert set(LEGAL["confidence"]) <= {"verified", "partly_verified", "unverified"}
     crc = LEGAL.set_index("act_id").loc["CRC"]
     assert crc["adoption_instrument"] == "A/RES/44/25" and crc["adoption_date"] == "1989-11-20"
 

@@ -103,7 +103,9 @@ def test_verdict_counts_by_section_with_total():
 
 def test_report_frame_has_exactly_the_required_columns():
     frame = evaluate.report_frame(EVALUATED)
-    assert list(frame.columns) == ["claim_id", "location", "quote", "reported", "recomputed", "verdict", "detail"]
+    assert list(frame.columns) == ["claim_id", "location", "quote", "reported", "recomputed", "verdict", "detail",
+                                   "legal_act", "legal_field", "source_status", "source_part", "source_identifier",
+                                   "source_url", "source_quote"]
     assert frame.loc[1, "location"] == "Results and discussion, paragraph 18, cites [14], p. 278"
 
 

@@ -17,6 +17,7 @@ from analysis.claims.checks import (
     grim_discriminates,
     rank_table,
 )
+from analysis.claims.legal_sources import FACT_FIELDS, LegalSource
 from analysis.claims.model import Claim, Context, Result, as_text
 from analysis.precision import parse_printed
 
@@ -45,8 +46,11 @@ def ctx():
                           {"act_id": "PROG", "title_en": "Programme", "adoption_date": "2010-12-07", "adoption_instrument": "Decree No. 1118",
                            "period": "2011-2020", "kz_action": "adoption", "kz_action_date": "2010-12-07", "key_provision": "",
                            "source": "adilet", "confidence": "medium", "notes": "target recalled"}])
+    sourced = {(act, f): LegalSource(act, f, str(row[f]), "verified", "whole", urls=("https://example.org/x",),
+                                     identifier="DOC-1", quotes=("q",))
+               for act, row in legal.set_index("act_id").iterrows() for f in FACT_FIELDS if str(row.get(f, "")).strip()}
     c = Context(tables={"teacher_shortage": shortage, "preschool_inclusion": preschool}, printed_totals=totals,
-                regions=regions, legal_acts=legal)
+                regions=regions, legal_acts=legal, legal_sources=sourced)
     c.claims["R0"] = claim("39,4", "2 448", cid="R0")
     return c
 
@@ -313,7 +317,7 @@ def test_text_vs_text(ctx):
 def test_legal_fact(ctx, act, field, value, match, verdict):
     result = checks.CHECKS["legal_fact"](claim(value), ctx, act=act, field=field, value=value, match=match)
     assert result.verdict == verdict
-    assert "confidence" in result.detail
+    assert "verified against DOC-1" in result.detail and result.values["source_status"] == "verified"
 
 
 def test_legal_fact_errors(ctx):

@@ -2,7 +2,9 @@
 
 - :func:`evaluate`: claim and result, in registry order;
 - :func:`report_frame`: the table ``claims_report.csv`` (``claim_id, location, quote, reported,
-  recomputed, verdict, detail``);
+  recomputed, verdict, detail``, then for a legal claim the act, the fact and its source: status,
+  part verified, the document's identifier, URL and quote; empty for the other claims);
+- :func:`legal_uses`: which claims use which legal fact;
 - :func:`verdict_counts`: claims and verdicts by section, with a total row.
 
 The pages and texts written from them are in :mod:`analysis.report.claims` and
@@ -16,10 +18,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.claims.checks import CHECKS
+from analysis.claims.checks.legal import SOURCE_KEYS, used_facts
 from analysis.claims.model import VERDICTS, Claim, Context, Result
 from analysis.i18n import t
 
-REPORT_COLUMNS = ["claim_id", "location", "quote", "reported", "recomputed", "verdict", "detail"]
+REPORT_COLUMNS = ["claim_id", "location", "quote", "reported", "recomputed", "verdict", "detail", *SOURCE_KEYS]
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,20 @@ def evaluate(claims: dict[str, Claim], ctx: Context) -> list[Evaluated]:
 def report_frame(evaluated: list[Evaluated]) -> pd.DataFrame:
     rows = [{"claim_id": e.claim.id, "location": e.location("en"), "quote": e.claim.quote,
              "reported": "; ".join(e.claim.reported), "recomputed": e.result.recomputed,
-             "verdict": e.result.verdict, "detail": e.result.detail} for e in evaluated]
+             "verdict": e.result.verdict, "detail": e.result.detail,
+             **{k: e.result.values.get(k, "") for k in SOURCE_KEYS}} for e in evaluated]
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+
+
+def legal_uses(claims: dict[str, Claim]) -> dict[tuple[str, str], list[str]]:
+    """(act_id, field) -> the ids of the claims that use that legal fact (compared, or stated by
+    their erratum), in registry order."""
+    uses: dict[tuple[str, str], list[str]] = {}
+    for claim in claims.values():
+        if claim.check == "legal_fact":
+            for fact in used_facts(claim, claim.args["field"]):
+                uses.setdefault((claim.args["act"], fact), []).append(claim.id)
+    return uses
 
 
 def verdict_counts(evaluated: list[Evaluated], sections: list[str]) -> pd.DataFrame:

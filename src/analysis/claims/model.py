@@ -101,13 +101,15 @@ class Result:
 
 @dataclass
 class Context:
-    """What checks may look at: processed region tables, printed totals, regions, legal acts,
-    and the other claims (for restatements)."""
+    """What checks may look at: processed region tables, printed totals, regions, legal acts and
+    the sources of their facts, and the other claims (for restatements)."""
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     printed_totals: pd.DataFrame | None = None
     regions: pd.DataFrame | None = None
     legal_acts: pd.DataFrame | None = None
+    #: (act_id, field) -> its public source or unverified mark (``data/raw/legal_sources.csv``).
+    legal_sources: dict | None = None
     claims: dict[str, Claim] = field(default_factory=dict)
     year: int = 2023
 
@@ -133,6 +135,11 @@ class Context:
         if len(rows) != 1:
             raise KeyError(f"legal act {act!r} is not (once) in the reference table")
         return rows.iloc[0]
+
+    def legal_source(self, act: str, fact: str):
+        """The :class:`~analysis.claims.legal_sources.LegalSource` of a legal fact, or None when
+        no source is recorded (then the fact counts as unverified)."""
+        return (self.legal_sources or {}).get((act, fact))
 
     # -- references -------------------------------------------------------------------------
     def resolve(self, ref: Any, claim: Claim) -> Quantity:

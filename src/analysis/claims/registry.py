@@ -1,5 +1,5 @@
-"""Reading and validating the claims registry, the reference table of legal acts and the
-token list, and building the check context from the processed data.
+"""Reading and validating the claims registry, the reference table of legal acts with the sources
+of its facts, and the token list, and building the check context from the processed data.
 
 ``data/raw/claims.yml`` holds: ``article`` (citation, DOI), ``year``, ``sections`` (ids in
 reading order) and ``claims``. A claim is a mapping with
@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.claims import legal_sources
 from analysis.claims.checks import CHECKS
 from analysis.claims.model import REF_KINDS, TABLES, Claim, Context
 from analysis.errors import RawDataError
@@ -39,6 +40,7 @@ from analysis.precision import parse_printed
 
 #: The raw resources the registry reads (data/datapackage.json), each through the gate.
 CLAIMS_RESOURCE, LEGAL_RESOURCE, TOKENS_RESOURCE = "claims", "legal-acts", "article-number-tokens"
+LEGAL_SOURCES_RESOURCE = "legal-sources"
 CLAIMS_FILE = "claims.yml"
 CLAIM_KEYS = {"id", "section", "paragraph", "cited", "page", "lang", "quote", "statement_en", "reported", "check",
               "ambiguity", "stat_ids", "errata", "query"}
@@ -188,6 +190,15 @@ def load_legal_acts(raw_dir: str | Path = paths.RAW, package_path: str | Path = 
     return _as_frame(gate.read_table(LEGAL_RESOURCE, raw_dir, package_path)[2])
 
 
+def load_legal_sources(raw_dir: str | Path = paths.RAW, package_path: str | Path = paths.DATAPACKAGE
+                       ) -> dict[tuple[str, str], legal_sources.LegalSource]:
+    """The source (or unverified mark) of every legal fact, through the gate, checked row by row
+    and against the reference table of legal acts (see :func:`analysis.claims.legal_sources.validate`)."""
+    _, path, frame = gate.read_table(LEGAL_SOURCES_RESOURCE, raw_dir, package_path)
+    _, acts_path, acts = gate.read_table(LEGAL_RESOURCE, raw_dir, package_path)
+    return legal_sources.validate(frame, path, acts, acts_path)
+
+
 def load_tokens(raw_dir: str | Path = paths.RAW, package_path: str | Path = paths.DATAPACKAGE) -> pd.DataFrame:
     """The number tokens of the article, through the gate."""
     return _as_frame(gate.read_table(TOKENS_RESOURCE, raw_dir, package_path)[2])
@@ -199,13 +210,14 @@ def _as_frame(text: pd.DataFrame) -> pd.DataFrame:
 
 def load_context(claims: dict[str, Claim], processed_dir: str | Path = paths.PROCESSED,
                  raw_dir: str | Path = paths.RAW, year: int = 2023) -> Context:
-    """Processed region tables, printed totals and regions, and the legal acts."""
+    """Processed region tables, printed totals and regions, the legal acts and their sources."""
     tables = {name: load_processed(spec["file"].format(year=year), processed_dir) for name, spec in TABLES.items()}
     return Context(
         tables=tables,
         printed_totals=load_processed(f"printed_totals_{year}.csv", processed_dir),
         regions=load_processed("regions.csv", processed_dir),
         legal_acts=load_legal_acts(raw_dir),
+        legal_sources=load_legal_sources(raw_dir),
         claims=claims,
         year=year,
     )

@@ -13,7 +13,7 @@ from analysis.claims.evaluate import Evaluated, section_ids, verdict_counts
 from analysis.claims.model import VERDICTS
 from analysis.i18n import t
 from analysis.report.html import esc as _e
-from analysis.report.html import legend, mark, page, scroll
+from analysis.report.html import legend, linked, mark, page, scroll
 
 
 def _counts_table(counts: pd.DataFrame, lang: str) -> str:
@@ -35,7 +35,7 @@ def _row(e: Evaluated, lang: str, anchor: bool = True) -> str:
     return (f'<tr{ident} class="{_e(r.verdict)}"><td><a href="#quote-{_e(c.id)}">{_e(c.id)}</a></td>'
             f"<td>{_e(e.location(lang))}</td><td>{_e('; '.join(c.reported))}</td><td>{_e(r.recomputed)}</td>"
             f"<td>{mark(r.verdict, lang)} {_e(t(f'claims_verdict_{r.verdict}', lang))}</td>"
-            f'<td class="prose">{_e(r.detail)}</td></tr>')
+            f'<td class="prose">{linked(r.detail)}</td></tr>')
 
 
 def _table(rows: list[str], lang: str) -> str:

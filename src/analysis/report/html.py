@@ -30,7 +30,9 @@ REMOTE = re.compile(r"""(?:\b(?:src|action|poster|data|srcset)\s*=\s*["']?\s*(?:
                     re.I)
 #: Status -> symbol, so that no status is told by colour alone.
 SYMBOLS = {"consistent": "✓", "inconsistent": "✗", "not_checkable": "?", "excluded": "–",
-           "same": "=", "corrected": "✎", "differs": "≠"}
+           "same": "=", "corrected": "✎", "differs": "≠", "verified": "✓", "unverified": "?"}
+#: A public page's address in a text (shown as a link).
+URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
 #: The pages of the report in each language (the English edition has the plain names).
 INDEX = {"en": "index.html", "kk": "index_kk.html", "ru": "index_ru.html"}
 
@@ -51,7 +53,7 @@ th,td{border:1px solid #ccc;padding:.25em .5em;vertical-align:top}td.prose{overf
 th{background:#f0f0f0}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
 td.prose{min-width:14em}
 .st{font-weight:bold;padding:0 .2em}
-.st-consistent,.consistent .st{color:#1b6e1b}.st-inconsistent{color:#b00020}.st-not_checkable{color:#555}.st-excluded{color:#777}
+.st-consistent,.st-verified,.consistent .st{color:#1b6e1b}.st-unverified{color:#555}.st-inconsistent{color:#b00020}.st-not_checkable{color:#555}.st-excluded{color:#777}
 .consistent{background:#e3f4e3}.inconsistent{background:#f9d9d9}.not_checkable{background:#f2f2f2}.excluded{background:#fafafa}
 .same{background:#fff}.corrected{background:#fff3cd}.differs{background:#f8d7da}
 figure{margin:1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
@@ -69,6 +71,16 @@ a.n{text-decoration:none;border-bottom:1px dotted}mark{background:none;padding:0
 def esc(text) -> str:
     """``text`` escaped for HTML text and attribute values."""
     return html.escape(str(text), quote=True)
+
+
+def linked(text) -> str:
+    """``text`` escaped, with every web address in it made a link (to a public source)."""
+    text, parts, position = str(text), [], 0
+    for match in URL.finditer(text):
+        url = match.group(0)
+        parts += [esc(text[position:match.start()]), f'<a href="{esc(url)}">{esc(url)}</a>']
+        position = match.end()
+    return "".join(parts) + esc(text[position:])
 
 
 def mark(status: str, lang: str, label: str | None = None) -> str:

@@ -17,12 +17,12 @@ import pandas as pd
 from analysis import pipeline
 from analysis.i18n import LANGUAGES, t
 from analysis.pipeline import access
-from analysis.report.html import INDEX, esc, frame_html, img, legend, mark, page, scroll
+from analysis.report.html import INDEX, esc, frame_html, img, legend, linked, mark, page, scroll
 from analysis.report.provenance import provenance
 
 #: The report's sections: anchor -> translation key of the heading.
 SECTIONS = {"reproduce": "report_reproduce", "verdicts": "report_verdicts", "errata": "report_errata",
-            "tables": "report_tables", "figures": "report_figures", "statistics": "report_statistics",
+            "legal": "report_legal", "tables": "report_tables", "figures": "report_figures", "statistics": "report_statistics",
             "corrections": "report_corrections", "notebooks": "report_notebooks"}
 #: The steps whose figures the report shows: the article's, then the statistics notebooks'.
 ARTICLE_FIGURE_STEPS = ("20_figure1_special_organisations", "21_figure2_inclusive_schools",
@@ -134,11 +134,36 @@ def errata_section(results: Path, lang: str) -> str:
                 fields.append(("claims_errata_evidence", row["evidence"], "en"))
             if row["caveat"]:
                 fields.append(("claims_errata_caveat", row["caveat"], "en"))
-            dl = "".join(f'<dt>{esc(t(key, lang))}</dt><dd lang="{code}">{esc(value)}</dd>' for key, value, code in fields)
+            dl = "".join(f'<dt>{esc(t(key, lang))}</dt><dd lang="{code}">{linked(value)}</dd>' for key, value, code in fields)
             out.append(f'<div class="item" id="erratum-{esc(row["claim_id"])}"><h4>{esc(row["number"])}. '
                        f'{mark(row["verdict"], lang)} <a href="claims/claims_report.html#claim-{esc(row["claim_id"])}">'
                        f'{esc(row["claim_id"])}</a></h4><blockquote lang="kk"><p>{esc(row["quote"])}</p></blockquote>'
                        f"<dl>{dl}</dl></div>")
+    return "\n".join(out)
+
+
+def legal_section(results: Path, lang: str) -> str:
+    """Every legal fact with its source, each act's sources shown once, under the act."""
+    facts = read_csv(results / "claims" / "legal_sources.csv")
+    statuses = ("verified", "corrected", "unverified")
+    counts = facts["status"].value_counts()
+    out = [f"<p>{esc(t('report_legal_intro', lang))}</p>", legend(lang, statuses),
+           "<p>" + ", ".join(f"{mark(s, lang)} {int(counts.get(s, 0))} {esc(t(f'report_status_{s}', lang))}"
+                            for s in statuses) + ".</p>"]
+    head = "".join(f"<th>{esc(t(f'report_col_{c}', lang))}</th>" for c in ("field", "value", "status", "source", "quote", "claims"))
+    for act, rows in facts.groupby("act_id", sort=False):
+        body = []
+        for _, f in rows.iterrows():
+            source = (f'<a href="{esc(f["source_url"].split(" ; ")[0])}">{esc(f["identifier"] or f["source_title"])}</a>'
+                      if f["source_url"] else "")
+            note = f'<br><span class="note">{linked(f["note"])}</span>' if f["note"] else ""
+            claims = " ".join(f'<a href="claims/claims_report.html#claim-{esc(c.strip())}">{esc(c.strip())}</a>'
+                              for c in f["claim_ids"].split(";") if c.strip())
+            body.append(f'<tr class="{esc(f["status"])}"><td>{esc(f["field"])}</td><td>{esc(f["value"])}</td>'
+                        f'<td>{mark(f["status"], lang)}</td><td>{source}</td><td class="prose">{esc(f["quote"])}{note}</td>'
+                        f"<td>{claims}</td></tr>")
+        out.append(f'<h3 id="legal-{esc(act)}">{esc(rows["title_en"].iloc[0])}</h3>')
+        out.append(scroll(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"))
     return "\n".join(out)
 
 
@@ -173,7 +198,7 @@ def summary_html(path: Path) -> str:
     body = mistune.html(access(path).read_text(encoding="utf-8"))
     for level in (3, 2, 1):  # the summaries' headings sit under this page's h2
         body = body.replace(f"<h{level}", f"<h{level + 2}").replace(f"</h{level}>", f"</h{level + 2}>")
-    return body
+    return body.replace("<table>", '<div class="scroll"><table>').replace("</table>", "</table></div>")
 
 
 def statistics_section(results: Path, lang: str, numbering: Numbering) -> str:
@@ -207,6 +232,7 @@ def build_index(results: Path, processed: Path, raw: Path, notebooks: list[Path]
         "reproduce": reproduce_section(raw, notebooks_dir, lang),
         "verdicts": verdicts_section(results, lang),
         "errata": errata_section(results, lang),
+        "legal": legal_section(results, lang),
         "tables": table_section(results, "table1_preschools", "report_table1", lang)
         + table_section(results, "table2_teacher_shortage", "report_table2", lang),
         "figures": f"<p>{esc(t('report_figures_intro', lang))}</p>{figures}",
