@@ -13,6 +13,7 @@ import pytest
 
 from analysis import paths
 from analysis.figures import article as figures
+from analysis.figures import shares
 from analysis.figures.style import KAZAKH_LETTERS, MissingGlyphError, new_figure, no_missing_glyphs, use_style
 from analysis.ingest import clean
 from analysis.ingest.datapackage import rehash
@@ -39,7 +40,7 @@ def data():
 def draw_all(d, lang):
     ind, reg, pre = d["indicators"], d["regions"], d["preschools"]
     return [figures.figure1(ind, reg, lang), figures.figure2(ind, reg, lang), figures.figure3(ind, reg, lang),
-            figures.tile_map(pre, reg, 2023, lang), figures.dot_plot(pre, reg, 2023, lang)]
+            shares.tile_map(pre, reg, 2023, lang), shares.dot_plot(pre, reg, 2023, lang)]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -98,13 +99,13 @@ def test_figure3_draws_admitted_and_graduates_apart_from_the_years(data, lang):
 
 
 def test_shares_and_national_line(data):
-    shares = figures.share_data(data["preschools"])
-    assert len(shares) == 20 and shares["share_recomputed_pct"].is_monotonic_increasing
-    assert figures.national_share(data["preschools"]) == pytest.approx(100 * 2442 / 5555)
+    table = shares.share_data(data["preschools"])
+    assert len(table) == 20 and table["share_recomputed_pct"].is_monotonic_increasing
+    assert shares.national_share(data["preschools"]) == pytest.approx(100 * 2442 / 5555)
 
 
 def test_tile_grid_places_each_region_once(data):
-    grid = figures.tile_grid()
+    grid = shares.tile_grid()
     assert sorted(grid["region_iso"]) == sorted(data["regions"]["region_iso"])
     assert not grid.duplicated(["col", "row"]).any()
 

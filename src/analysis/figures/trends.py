@@ -18,6 +18,7 @@ from analysis.figures.style import (
     REGION_COLOUR,
     localise_numbers,
     new_figure,
+    wrap,
     year_formatter,
 )
 from analysis.i18n import decimal, t
@@ -91,7 +92,7 @@ def statements_figure(statements: pd.DataFrame, comparison: pd.DataFrame, lang: 
             when = pd.Timestamp(article.at[indicator, "article_date"])
             ax.scatter([when], [article.at[indicator, "article_value"]], marker="*", s=60, color=CITY_COLOUR, zorder=4)
             dates_drawn.append(when)
-        ax.set_title(t(f"stats_ind_{indicator}", lang), fontsize=7.5)
+        ax.set_title(wrap(t(f"stats_ind_{indicator}", lang), 32), fontsize=7.5)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.margins(y=0.15)
         rows += [{"indicator": indicator, "line": r.line, "reference_date": r.reference_date,
