@@ -13,7 +13,8 @@ import pytest
 
 from analysis import paths
 from analysis.figures import article as figures
-from analysis.figures.style import KAZAKH_LETTERS, MissingGlyphError, no_missing_glyphs, use_style
+from analysis.figures import shares
+from analysis.figures.style import KAZAKH_LETTERS, MissingGlyphError, new_figure, no_missing_glyphs, use_style
 from analysis.ingest import clean
 from analysis.ingest.datapackage import rehash
 from analysis.ingest.load import load_processed
@@ -39,7 +40,7 @@ def data():
 def draw_all(d, lang):
     ind, reg, pre = d["indicators"], d["regions"], d["preschools"]
     return [figures.figure1(ind, reg, lang), figures.figure2(ind, reg, lang), figures.figure3(ind, reg, lang),
-            figures.tile_map(pre, reg, 2023, lang), figures.dot_plot(pre, reg, 2023, lang)]
+            shares.tile_map(pre, reg, 2023, lang), shares.dot_plot(pre, reg, 2023, lang)]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -48,42 +49,63 @@ def test_every_figure_renders_without_a_missing_glyph(data, lang):
         for drawn in draw_all(data, lang):
             figure_bytes(drawn.figure, "png")
             figure_bytes(drawn.figure, "svg")
-            assert drawn.caption and "label" in drawn.data.columns
+            assert drawn.title and drawn.source and "label" in drawn.data.columns
+            assert not [t for t in drawn.figure.texts if t.get_text()], "no title or note drawn into the figure"
+            assert not [ax.get_title() for ax in drawn.figure.axes if drawn.title in ax.get_title()]
             plt.close(drawn.figure)
 
 
 def test_missing_glyph_check_can_fail():
     with pytest.raises(MissingGlyphError, match="missing from"):
         with no_missing_glyphs(), matplotlib.rc_context({"font.sans-serif": ["cmr10"], "font.family": "sans-serif"}):
-            fig, ax = plt.subplots()
+            fig, ax = new_figure("column", 2)
             ax.set_title(KAZAKH_LETTERS)
             figure_bytes(fig, "png")
     plt.close("all")
+
+
+def caption(drawn, lang="en") -> str:
+    return drawn.caption(lang, "2x_figure")
 
 
 def test_published_figure_data_and_captions_say_what_is_missing(data):
     f1 = figures.figure1_data(data["indicators"])
     assert set(f1["reference_period"]) == {"2024-01-01"}
     assert f1.loc[f1["indicator"] != figures.SPECIAL_ORG_TOTAL, "value"].sum() == 510
-    caption = figures.figure1(data["indicators"], data["regions"], "en").caption
-    assert "2019-2022" in caption and "513" in caption and "510" in caption
+    drawn = figures.figure1(data["indicators"], data["regions"], "en")
+    assert "2019\u20132022" in caption(drawn) and "513" in caption(drawn) and "510" in caption(drawn)
+    assert drawn.title == "Special education organisations by type, start of 2024", "one time point: not 'over time'"
     f2 = figures.figure2_data(data["indicators"], data["regions"])
     assert list(f2["region_iso"]) == ["KZ-39", "KZ-11", "KZ-61"]
-    caption = figures.figure2(data["indicators"], data["regions"], "en").caption
-    assert "other 17 regions are not published" in caption
-    caption = figures.figure3(data["indicators"], data["regions"], "en").caption
-    assert "for 2022" in caption
+    assert "other 17 regions are not published" in caption(figures.figure2(data["indicators"], data["regions"], "en"))
+    assert "for 2022" in caption(figures.figure3(data["indicators"], data["regions"], "en"))
     plt.close("all")
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_figure3_draws_admitted_and_graduates_apart_from_the_years(data, lang):
+    """Claim R24h: the text does not say which period 1 343 admitted and 1 001 graduates describe."""
+    f3 = figures.figure3_data(data["indicators"])
+    flows = f3[f3["indicator"].isin(figures.TVET_FLOWS)]
+    assert (flows["panel"] == "period_not_stated").all() and flows["reference_period"].isna().all()
+    drawn = figures.figure3(data["indicators"], data["regions"], lang)
+    years, apart = drawn.figure.axes
+    assert [t.get_text() for t in years.get_xticklabels()] == ["2021", "2022", "2023"]
+    assert {int(p.get_height()) for p in years.patches if p.get_height() == p.get_height()} == {2448, 2622}
+    assert sorted(int(p.get_height()) for p in apart.patches) == [1001, 1343]
+    assert not any(t.get_text().isdigit() for t in apart.get_xticklabels()), "no year under admitted and graduates"
+    assert "R24h" in caption(drawn, lang) and "1 343" in caption(drawn, lang)
+    plt.close(drawn.figure)
+
+
 def test_shares_and_national_line(data):
-    shares = figures.share_data(data["preschools"])
-    assert len(shares) == 20 and shares["share_recomputed_pct"].is_monotonic_increasing
-    assert figures.national_share(data["preschools"]) == pytest.approx(100 * 2442 / 5555)
+    table = shares.share_data(data["preschools"])
+    assert len(table) == 20 and table["share_recomputed_pct"].is_monotonic_increasing
+    assert shares.national_share(data["preschools"]) == pytest.approx(100 * 2442 / 5555)
 
 
 def test_tile_grid_places_each_region_once(data):
-    grid = figures.tile_grid()
+    grid = shares.tile_grid()
     assert sorted(grid["region_iso"]) == sorted(data["regions"]["region_iso"])
     assert not grid.duplicated(["col", "row"]).any()
 
@@ -111,11 +133,13 @@ def test_complete_series_figure1_shows_every_year(full_series):
     data = figures.figure1_data(indicators)
     assert sorted(data["reference_period"].unique()) == [f"{y}-01-01" for y in range(2020, 2025)]
     drawn = figures.figure1(indicators, regions, "kk")
-    fig, caption = drawn.figure, drawn.caption
+    fig = drawn.figure
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == [f"{y} ж. басы" for y in range(2020, 2025)]
     assert len(ax.patches) == len(figures.SPECIAL_ORG_TYPES) * 5
-    assert caption == "Барлық кезеңдер деректерде бар."
+    assert drawn.notes == ["Барлық кезеңдер деректерде бар."]
+    assert drawn.title.endswith("2020 ж. басы \u2013 2024 ж. басы")
+    figure_bytes(fig, "png")
     plt.close(fig)
 
 
@@ -124,9 +148,10 @@ def test_complete_series_figure2_shows_every_region(full_series):
     data = figures.figure2_data(indicators, regions)
     assert data["region_iso"].nunique() == 20
     drawn = figures.figure2(indicators, regions, "en")
-    fig, caption = drawn.figure, drawn.caption
+    fig = drawn.figure
     assert len(fig.axes[0].patches) == 20
-    assert caption == "All 20 regions are present in the data."
+    assert drawn.notes == ["All 20 regions are present in the data."]
+    figure_bytes(fig, "png")
     plt.close(fig)
 
 
@@ -136,9 +161,10 @@ def test_complete_series_figure3_shows_every_year(full_series):
     stock = data[data["indicator"] == figures.TVET_STOCK]
     assert sorted(stock["reference_period"]) == ["2019", "2020", "2021", "2022", "2023"]
     drawn = figures.figure3(indicators, regions, "ru")
-    fig, caption = drawn.figure, drawn.caption
+    fig = drawn.figure
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2019", "2020", "2021", "2022", "2023"]
-    assert caption == "Все периоды есть в данных."
+    assert drawn.notes[0] == "Все периоды есть в данных."
+    figure_bytes(fig, "png")
     plt.close(fig)
 
 
@@ -146,7 +172,7 @@ def test_complete_series_figure3_shows_every_year(full_series):
                                   "map_preschool_inclusion", "dotplot_preschool_inclusion"])
 @pytest.mark.parametrize("lang", LANGS)
 def test_stored_figure_files_exist_with_their_data(stem, lang):
-    for ext in ("png", "svg", "csv"):
+    for ext in ("png", "svg", "csv", "txt"):
         path = paths.RESULTS / "figures" / f"{stem}_{lang}.{ext}"
         assert path.exists() and path.stat().st_size > 0, path
     data = pd.read_csv(paths.RESULTS / "figures" / f"{stem}_{lang}.csv")

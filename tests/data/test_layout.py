@@ -17,7 +17,8 @@ TOOLS = {"jupyterlab": "make lab", "ipykernel": "the project kernel", "nbval": "
          "pytest-xdist": "make test (-n 2)", "setuptools": "the build backend (pyproject.toml)", "uv": "make venv, make lock",
          "ruff": "make lint", "papermill": "analysis.pipeline.runner"}
 #: Import names that differ from distribution names.
-IMPORT_NAMES = {"pyyaml": "yaml", "pytest-xdist": "xdist", "ipython": "IPython", "jupyter-client": "jupyter_client"}
+IMPORT_NAMES = {"pyyaml": "yaml", "pytest-xdist": "xdist", "ipython": "IPython", "jupyter-client": "jupyter_client",
+                "adjusttext": "adjustText"}
 
 
 def imports(path) -> set[str]:

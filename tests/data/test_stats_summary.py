@@ -16,6 +16,7 @@ from analysis.figures.style import no_missing_glyphs, use_style
 from analysis.i18n import decimal
 from analysis.ingest.load import load_processed
 from analysis.ingest.regions import load_adjacency
+from analysis.pipeline.outputs import figure_bytes
 from analysis.stats import disparity as disparity_stats
 from analysis.stats import (
     regional,
@@ -137,8 +138,10 @@ def test_figures_draw_in_every_language(small, analysed, figure, lang):
     with no_missing_glyphs():
         drawn = getattr(module, figure)(*args)
         assert isinstance(drawn, figures.Figure)
-        drawn.figure.canvas.draw()
+        figure_bytes(drawn.figure, "png")  # a journal width, nothing drawn outside it
         assert len(drawn.data) > 0
+        assert drawn.caption(lang, "4x_stats").splitlines()[-1].startswith(("Дереккөз:", "Источник:", "Source:"))
+        assert not [t for t in drawn.figure.texts if t.get_text()], "the title goes to the caption file"
         plt.close(drawn.figure)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+from analysis.figures import Figure
+from analysis.figures.style import new_figure
 from analysis.pipeline import manifest
 from analysis.pipeline.outputs import OutputWriter, figure_bytes
 
@@ -13,10 +17,18 @@ N = [{"name": "n", "type": "integer"}]
 
 
 def small_figure():
-    fig, ax = plt.subplots(figsize=(3, 2))
+    fig, ax = new_figure("column", 2)
     ax.bar(["Қостанай", "Түркістан"], [415, 716])
     ax.set_title("ә ғ қ ң ө ұ ү һ і")
     return fig
+
+
+def png_size_and_dpi(data: bytes) -> tuple[int, float]:
+    """The PNG's pixel width and its dpi (the pHYs chunk, pixels per metre)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    return image.size[0], image.info["dpi"][0]
 
 
 def test_nothing_is_written_before_finish_and_stale_outputs_go(tmp_path):
@@ -50,6 +62,34 @@ def test_figures_are_byte_deterministic(fmt):
     assert b"Software" not in first[:2000] if fmt == "png" else True
     if fmt == "svg":
         assert b"<dc:date>" not in first
+        assert b"<text" in first and "ә ғ қ ң ө ұ ү һ і".encode() in first, "editable text, not paths"
+    if fmt == "png":
+        width, dpi = png_size_and_dpi(first)
+        assert width == 1050 and round(dpi) == 300
+
+
+@pytest.mark.parametrize("width", [3, 5, 11.9])
+def test_a_figure_must_be_one_or_two_columns_wide(width):
+    fig, _ = plt.subplots(figsize=(width, 2))
+    with pytest.raises(ValueError, match="journal figures are 3.5 or 7 in wide"):
+        figure_bytes(fig, "png")
+    plt.close(fig)
+
+
+def test_a_figure_that_draws_outside_its_width_is_refused():
+    fig, ax = new_figure("column", 2)
+    ax.set_xlabel("a label far too long to fit in one column of a journal page, even in small type " * 2)
+    with pytest.raises(ValueError, match="draws outside its 3.5 in canvas"):
+        figure_bytes(fig, "png")
+    plt.close(fig)
+
+
+def test_page_width_figures_are_2100_pixels():
+    fig, ax = new_figure("page", 2)
+    ax.plot([0, 1], [0, 1])
+    width, dpi = png_size_and_dpi(figure_bytes(fig, "png"))
+    plt.close(fig)
+    assert width == 2100 and round(dpi) == 300
 
 
 def test_figure_writes_png_svg_and_its_data(tmp_path):
@@ -60,6 +100,29 @@ def test_figure_writes_png_svg_and_its_data(tmp_path):
     writer.finish()
     assert sorted(p.name for p in files) == ["fig.csv", "fig.png", "fig.svg"]
     assert all(p.exists() for p in files)
+
+
+def test_figures_in_every_language_with_their_caption_files(tmp_path, monkeypatch, capsys):
+    from analysis.pipeline import outputs
+
+    drawn = {fmt: figure_bytes(small_figure(), fmt) for fmt in ("png", "svg")}  # drawn once: this test is about captions
+    monkeypatch.setattr(outputs, "figure_bytes", lambda fig, fmt: drawn[fmt])
+    monkeypatch.setattr(OutputWriter, "declared_fields", lambda self, path: N)
+    writer = OutputWriter("41_draw_things", tmp_path)
+
+    def draw(lang):
+        return Figure(plt.figure(), pd.DataFrame({"n": [1]}), title=f"Title {lang}", notes=["First note.", "Second."],
+                      source="Table 1")
+
+    writer.add_figures(tmp_path / "fig", draw, ["kk", "ru", "en"], shown="en")
+    writer.finish()
+    assert sorted(p.name for p in tmp_path.glob("fig_*")) == sorted(
+        f"fig_{lang}.{ext}" for lang in ("kk", "ru", "en") for ext in ("png", "svg", "csv", "txt"))
+    assert (tmp_path / "fig_en.txt").read_text(encoding="utf-8") == (
+        "Title en\n\nFirst note.\n\nSecond.\n\nSource: Table 1; computed by notebooks/41_draw_things.ipynb.\n")
+    assert (tmp_path / "fig_ru.txt").read_text(encoding="utf-8").splitlines()[-1] == (
+        "Источник: Table 1; рассчитано в notebooks/41_draw_things.ipynb.")
+    assert capsys.readouterr().out == (tmp_path / "fig_en.txt").read_text(encoding="utf-8")
 
 
 def test_a_csv_must_follow_its_declared_schema(tmp_path):
@@ -90,6 +153,6 @@ def test_the_notebook_shows_the_written_png_at_its_natural_size(tmp_path):
     image = writer.image(png)
     assert image.data == writer._files[png][0], "the very bytes written, not a second rendering"
     width_px = int.from_bytes(image.data[16:20], "big")
-    assert image.width == round(width_px * 100 / 150)
+    assert image.width == round(width_px * 100 / 300)
     with pytest.raises(ValueError, match="not a PNG"):
         writer.image(svg)

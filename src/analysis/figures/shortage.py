@@ -2,12 +2,11 @@
 concentration curves and the association scatter plots (small multiples).
 
 Each takes the results of :func:`analysis.stats.shortage.analyse` and a language, and returns an
-:class:`analysis.figures.Figure`.
+:class:`analysis.figures.Figure` (its caption: title and source, Tables 1 and 2 or Table 2).
 """
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -19,26 +18,33 @@ from analysis.figures.style import (
     ACCENT,
     CITY_COLOUR,
     LIMIT_COLOUR,
+    MARKER_AREA,
     PALETTE,
     REGION_COLOUR,
     TYPE_COLOURS,
     TYPE_MARKERS,
-    decimal_commas,
+    localise_numbers,
+    new_figure,
     type_legend,
     wrap,
 )
-from analysis.i18n import decimal, region_labels, t
+from analysis.i18n import decimal, figure_region_labels, t
 from analysis.stats.shortage import RATIOS
 
 RATE_PANELS = [("state_shortage_per_100_sen", "stats_per100sen_axis"),
                ("state_shortage_per_inclusive", "stats_per_inclusive_axis")]
 
 
+def _figure(fig, data: pd.DataFrame, title: str, source: str, lang: str) -> Figure:
+    localise_numbers(fig, lang)
+    return Figure(fig, data, title, [], t(source, lang))
+
+
 def rates_figure(sres, regions: pd.DataFrame, lang: str, year: int) -> Figure:
     """The matched-scope rates by region, sorted, with the national rate: descriptive (the regions
     differ by hundreds of times more than counting noise, so no Poisson limits are drawn)."""
-    labels = region_labels(regions, lang)
-    fig, axes = plt.subplots(1, len(RATE_PANELS), figsize=(10, 6))
+    labels = figure_region_labels(regions, lang)
+    fig, axes = new_figure("page", 4.6, 1, len(RATE_PANELS))
     tables = []
     for ax, (ratio, xlab) in zip(axes, RATE_PANELS, strict=True):
         num, den, _, _ = RATIOS[ratio]
@@ -48,24 +54,22 @@ def rates_figure(sres, regions: pd.DataFrame, lang: str, year: int) -> Figure:
                                "national_rate": sres.dispersion[ratio]["rate"]})
         ax.hlines(points["label"], 0, points["rate"], color="#cccccc", lw=0.8)
         sns.scatterplot(data=points, x="rate", y="label", hue="type", style="type", palette=TYPE_COLOURS,
-                        markers=TYPE_MARKERS, s=28, legend=False, ax=ax, zorder=3)
+                        markers=TYPE_MARKERS, s=MARKER_AREA, legend=False, ax=ax, zorder=3)
         ax.axvline(points["national_rate"].iloc[0], color=ACCENT, lw=1.2)
-        ax.set_xlabel(wrap(t(xlab, lang), 45))
+        ax.set_xlabel(wrap(t(xlab, lang), 24))
         ax.set_ylabel("")
-        ax.set_xlim(0, None)
+        ax.set_xlim(0, 1.06 * max(points["rate"].max(), points["national_rate"].iloc[0]))
         tables.append(points)
-    axes[-1].legend(handles=type_legend(lang, [Line2D([], [], color=ACCENT, label=t("stats_national_rate", lang))]),
-                    loc="lower right", frameon=False, fontsize=7)
-    fig.suptitle(wrap(t("stats_shortage_rates_title", lang, year=year), 120), x=0.01, ha="left", fontsize=10)
-    decimal_commas(fig, lang)
-    fig.tight_layout()
-    return Figure(fig, pd.concat(tables, ignore_index=True))
+    fig.legend(handles=type_legend(lang, [Line2D([], [], color=ACCENT, label=t("stats_national_rate", lang))]),
+               loc="outside lower center", ncol=3, frameon=False)
+    return _figure(fig, pd.concat(tables, ignore_index=True), t("stats_shortage_rates_title", lang, year=year),
+                   "source_tables12", lang)
 
 
 def split_figure(sres, regions: pd.DataFrame, lang: str, year: int) -> Figure:
-    labels = region_labels(regions, lang)
+    labels = figure_region_labels(regions, lang)
     d = sres.data.sort_values(["urban_share", "region_iso"], kind="stable").reset_index(drop=True)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 6), sharey=True)
+    fig, axes = new_figure("page", 4.4, 1, 2, sharey=True)
     ypos = np.arange(len(d))
     nat = sres.splits["national"]
     for ax, col, key, nat_key in ((axes[0], "urban_share", "stats_urban_share_axis", "urban"),
@@ -73,22 +77,20 @@ def split_figure(sres, regions: pd.DataFrame, lang: str, year: int) -> Figure:
         ax.barh(ypos, 100 * d[col], color=[TYPE_COLOURS[k] for k in d["type"]], height=0.7)
         ax.axvline(100 * nat[nat_key]["share"], color=ACCENT, lw=1.2)
         ax.set_xlim(0, 100)
-        ax.set_xlabel(t(key, lang))
+        ax.set_xlabel(wrap(t(key, lang), 45))
         if col == "urban_share":
             for y, kind in zip(ypos, d["type"], strict=True):
                 if kind == "city":
-                    ax.text(50, y, t("stats_no_rural_areas", lang), va="center", ha="center", fontsize=6, color="white")
+                    ax.text(50, y, t("stats_no_rural_areas", lang), va="center", ha="center", fontsize=7, color="white")
     axes[0].set_yticks(ypos, d["region_iso"].map(labels))
+    axes[0].set_ylim(-0.6, len(d) - 0.4)
     handles = [Patch(color=REGION_COLOUR, label=t("stats_oblast", lang)), Patch(color=CITY_COLOUR, label=t("stats_city", lang)),
                Line2D([], [], color=ACCENT, label=t("stats_national_rate", lang))]
-    axes[1].legend(handles=handles, loc="lower right", frameon=False, fontsize=7)
-    fig.suptitle(t("stats_split_title", lang, year=year), x=0.01, ha="left", fontsize=10)
-    decimal_commas(fig, lang)
-    fig.tight_layout()
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
     data = d[["region_iso", "type", "shortage_total", "shortage_urban", "shortage_rural", "shortage_state",
               "shortage_private", "urban_share", "private_share"]].assign(
         national_urban_share=nat["urban"]["share"], national_private_share=nat["private"]["share"])
-    return Figure(fig, data)
+    return _figure(fig, data, t("stats_split_title", lang, year=year), "source_table2", lang)
 
 
 def concentration_figure(sres, lang: str, year: int) -> Figure:
@@ -96,7 +98,7 @@ def concentration_figure(sres, lang: str, year: int) -> Figure:
     data = pd.concat([curve.assign(base=name, gini=sres.lorenz_gini[name]) for name, curve in sres.lorenz.items()],
                      ignore_index=True)[["base", "region_iso", "cum_population", "cum_amount", "gini"]]
     names = {name: t(keys[name], lang, value=decimal(sres.lorenz_gini[name], 3, lang)) for name in sres.lorenz}
-    fig, ax = plt.subplots(figsize=(5.4, 5.2))
+    fig, ax = new_figure("column", 3.6)
     ax.plot([0, 1], [0, 1], color=LIMIT_COLOUR, lw=0.8, ls="--", label=t("stats_equality_line", lang))
     sns.lineplot(data=data.assign(curve=data["base"].map(names)), x="cum_population", y="cum_amount", hue="curve",
                  palette=PALETTE[:len(names)], marker="o", markersize=3, lw=1, estimator=None, sort=False, ax=ax)
@@ -104,12 +106,9 @@ def concentration_figure(sres, lang: str, year: int) -> Figure:
     ax.set_ylim(0, 1)
     ax.set_aspect("equal")
     ax.set_xlabel(t("stats_lorenz_x_base", lang))
-    ax.set_ylabel(t("stats_lorenz_y_shortage", lang))
-    ax.set_title(wrap(t("stats_concentration_title", lang, year=year), 55), loc="left")
-    ax.legend(loc="upper left", frameon=False, fontsize=7, title=None)
-    decimal_commas(fig, lang)
-    fig.tight_layout()
-    return Figure(fig, data)
+    ax.set_ylabel(wrap(t("stats_lorenz_y_shortage", lang), 40))
+    ax.legend(loc="upper left", frameon=False, title=None)
+    return _figure(fig, data, t("stats_concentration_title", lang, year=year), "source_tables12", lang)
 
 
 ASSOCIATION_AXES = {"inclusive_share": ("stats_inclusive_share_axis", 100),
@@ -119,9 +118,10 @@ ASSOCIATION_AXES = {"inclusive_share": ("stats_inclusive_share_axis", 100),
 
 
 def association_figure(sres, lang: str, year: int) -> Figure:
-    """One scatter per planned association (small multiples), regions and cities marked."""
+    """One scatter per planned association (small multiples), regions as circles and cities as
+    squares, in the panels and in the legend alike, at page width (text at 7 pt or more)."""
     results = sres.associations
-    fig, axes = plt.subplots(1, len(results), figsize=(4.0 * len(results), 4.2))
+    fig, axes = new_figure("page", 3.3, 1, len(results))
     axes = np.atleast_1d(axes)
     tables = []
     for ax, row in zip(axes, results.itertuples(), strict=True):
@@ -129,14 +129,13 @@ def association_figure(sres, lang: str, year: int) -> Figure:
         points = pd.DataFrame({"association": row.key, "region_iso": sres.data["region_iso"],
                                "x": xm * sres.data[row.x], "y": ym * sres.data[row.y], "type": sres.data["type"]})
         sns.scatterplot(data=points, x="x", y="y", hue="type", style="type", palette=TYPE_COLOURS, markers=TYPE_MARKERS,
-                        s=22, legend=False, ax=ax)
-        ax.set_xlabel(wrap(t(xkey, lang), 45))
-        ax.set_ylabel(wrap(t(ykey, lang), 45))
-        ax.set_title(t("stats_assoc_annotation", lang, rho=decimal(row.rho, 2, lang), low=decimal(row.ci_low, 2, lang),
-                       high=decimal(row.ci_high, 2, lang), p=decimal(row.p_holm, 2, lang)), fontsize=8, loc="left")
+                        s=MARKER_AREA, legend=False, ax=ax)
+        ax.set_xlabel(wrap(t(xkey, lang), 30))
+        ax.set_ylabel(wrap(t(ykey, lang), 34))
+        ax.set_title(t("stats_assoc_rho_p", lang, rho=decimal(row.rho, 2, lang), p=decimal(row.p_holm, 2, lang)) + "\n"
+                     + t("stats_assoc_ci", lang, low=decimal(row.ci_low, 2, lang), high=decimal(row.ci_high, 2, lang)),
+                     fontsize=7)
         tables.append(points.drop(columns="type"))
-    axes[0].legend(handles=type_legend(lang), loc="upper right", frameon=False, fontsize=7)
-    fig.suptitle(wrap(t("stats_assoc_title_n", lang, n=len(sres.data), year=year), 120), x=0.01, ha="left", fontsize=10)
-    decimal_commas(fig, lang)
-    fig.tight_layout()
-    return Figure(fig, pd.concat(tables, ignore_index=True))
+    fig.legend(handles=type_legend(lang), loc="outside lower center", ncol=2, frameon=False)
+    return _figure(fig, pd.concat(tables, ignore_index=True), t("stats_assoc_title_n", lang, n=len(sres.data), year=year),
+                   "source_tables12", lang)

@@ -27,6 +27,10 @@ SUMMARIES = Path(__file__).with_name("summaries.csv")
 REPORT = Path(__file__).with_name("report.csv")
 #: Which reference column names a region in each language, in tables and figures.
 REGION_LABEL_COLUMN = {"kk": "short_kk", "ru": "short_ru", "en": "short_en"}
+#: The full name of a region in each language (used where a short name is ambiguous).
+REGION_NAME_COLUMN = {"kk": "name_kk", "ru": "name_ru", "en": "name_en"}
+#: The minus sign (U+2212): a hyphen reads as a dash.
+MINUS = "\u2212"
 
 
 @cache
@@ -73,15 +77,45 @@ def region_labels(regions, lang: str):
     return regions.set_index("region_iso")[REGION_LABEL_COLUMN[check_language(lang)]]
 
 
+def figure_region_labels(regions, lang: str):
+    """Region names as a figure shows them, by ``region_iso``: unambiguous on their own.
+
+    A region (not a city) is written with the template ``figure_region_label`` of the translation
+    table (Russian: "Акмолинская обл."); a region whose short name a city's short name contains
+    as a word (Kazakh "Алматы" beside "Алматы қ.") is written with its full name ("Алматы облысы").
+    Cities keep their short name ("Алматы қ.", "г. Алматы", "Almaty city").
+    """
+    import re
+
+    short = region_labels(regions, lang)
+    table = regions.set_index("region_iso")
+    cities = [str(short[code]) for code in table.index[table["type"] == "city"]]
+    full = REGION_NAME_COLUMN[lang]
+    labels = {}
+    for code, name in short.items():
+        name = str(name)
+        if table.at[code, "type"] == "city":
+            labels[code] = name
+        elif full in table.columns and any(re.search(rf"(^|\s){re.escape(name)}(\s|$)", city) for city in cities):
+            labels[code] = str(table.at[code, full])
+        else:
+            labels[code] = t("figure_region_label", lang, name=name)
+    return short.index.to_series().map(labels).rename(short.name)
+
+
 def decimal(value: float, digits: int, lang: str) -> str:
-    """A number with ``digits`` decimals and the language's decimal separator (44,0 / 44.0)."""
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang in DECIMAL_COMMA else text
+    """A number with ``digits`` decimals, the language's decimal separator and thousands grouped by
+    a space (44,0 / 44.0; 1 459,0 / 1 459.0); a negative number with the minus sign U+2212."""
+    text = f"{abs(float(value)):,.{digits}f}".replace(",", " ")
+    text = text.replace(".", ",") if lang in DECIMAL_COMMA else text
+    negative = float(value) < 0 and any(c in "123456789" for c in text)  # not "−0.0"
+    return MINUS + text if negative else text
 
 
 def integer(value) -> str:
     """A whole number with thousands grouped by a space (13 828), in every language."""
-    return f"{int(round(float(value))):,}".replace(",", " ")
+    number = int(round(float(value)))
+    return (MINUS if number < 0 else "") + f"{abs(number):,}".replace(",", " ")
 
 
 def percent(proportion: float, digits: int, lang: str) -> str:

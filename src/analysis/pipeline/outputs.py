@@ -14,9 +14,11 @@ written with (:mod:`analysis.precision`). Files under the results folder are dec
 the processed resources' schemas from ``data/datapackage.json``. A CSV with undeclared or
 missing columns is refused before anything is written.
 
-Figures are saved byte-deterministically: PNG without the ``Software`` metadata, SVG with a fixed
-``svg.hashsalt`` and no ``Date``; the data behind each figure is written beside it as CSV,
-because nbval does not compare images.
+Figures are saved byte-deterministically at journal size: the figure's own width (3.5 or 7 in,
+checked) at 300 dpi, PNG without the ``Software`` metadata, SVG with editable text
+(``svg.fonttype: none``), a fixed ``svg.hashsalt`` and no ``Date``. Beside each figure go the data
+it shows as CSV (nbval does not compare images) and its caption as ``<stem>.txt`` (title, notes,
+source line; :meth:`analysis.figures.Figure.caption`).
 """
 
 from __future__ import annotations
@@ -35,24 +37,40 @@ from analysis.precision import apply_policy
 MANIFEST_DIR_NAME = "manifest"
 MANIFEST_COLUMNS = ["file", "notebook", "inputs", "sha256"]
 FIGURE_FORMATS = ("png", "svg")
-#: Resolution of PNG figures (web).
-PNG_DPI = 150
+#: Resolution of PNG figures (print).
+PNG_DPI = 300
 #: Resolution at which a notebook shows a figure's PNG (matplotlib's default figure dpi), so that
 #: the written file appears at the figure's natural size.
 SCREEN_DPI = 100
 
 
+def check_width(fig) -> None:
+    """Refuse a figure that is not one journal column (3.5 in) or two (7 in) wide, or that draws
+    anything outside that width (a label cut off)."""
+    from analysis.figures.style import WIDTHS, overflowing
+
+    width = fig.get_figwidth()
+    if not any(abs(width - w) < 1e-9 for w in WIDTHS.values()):
+        raise ValueError(f"a figure is {width:g} in wide; journal figures are "
+                         f"{' or '.join(f'{w:g}' for w in WIDTHS.values())} in wide (analysis.figures.style.new_figure)")
+    cut = overflowing(fig)
+    if cut:
+        raise ValueError(f"a figure draws outside its {width:g} in canvas: {', '.join(cut)}; wrap or shorten the labels")
+
+
 def figure_bytes(fig, fmt: str) -> bytes:
-    """The figure in ``fmt`` ('png', 'svg' or 'pdf'), with nothing that changes between runs."""
+    """The figure in ``fmt`` ('png', 'svg' or 'pdf') at its own size (a journal width, at 300 dpi),
+    with nothing that changes between runs."""
     import matplotlib as mpl
 
+    check_width(fig)
     metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}[fmt]
     buffer = io.BytesIO()
     from analysis.figures.style import STYLE
 
     with mpl.rc_context({k: STYLE[k] for k in ("svg.hashsalt", "svg.fonttype", "pdf.fonttype")}):
-        fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata, bbox_inches="tight")
+        fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata)
     return buffer.getvalue()
 
 
@@ -124,17 +142,22 @@ class OutputWriter:
         return self.add_bytes(path, (text if text.endswith("\n") else text + "\n").encode("utf-8"), inputs)
 
     def add_figure(self, stem: str | Path, fig, data: pd.DataFrame, inputs: Iterable[str | Path] | None = None,
-                   formats: Iterable[str] = FIGURE_FORMATS, fields: list[dict] | None = None) -> list[Path]:
-        """``stem``.png and ``stem``.svg, and the data behind the figure as ``stem``.csv."""
+                   formats: Iterable[str] = FIGURE_FORMATS, fields: list[dict] | None = None,
+                   caption: str | None = None) -> list[Path]:
+        """``stem``.png and ``stem``.svg, the data behind the figure as ``stem``.csv and, if given,
+        its caption as ``stem``.txt."""
         stem = str(stem)
         out = [self.add_bytes(f"{stem}.{fmt}", figure_bytes(fig, fmt), inputs) for fmt in formats]
         out.append(self.add_csv(f"{stem}.csv", data, inputs, fields=fields))
+        if caption is not None:
+            out.append(self.add_text(f"{stem}.txt", caption, inputs))
         return out
 
     def add_figures(self, stem: str | Path, draw, languages, shown: str) -> object:
         """Draw a figure in every language (``draw(lang)`` returns an :class:`analysis.figures.Figure`),
-        refusing any glyph the font lacks; add each as PNG, SVG and CSV (``<stem>_<lang>.*``); print
-        the caption of language ``shown`` and return its PNG to show (the very bytes written)."""
+        refusing any glyph the font lacks; add each as PNG, SVG, CSV and caption file
+        (``<stem>_<lang>.png``, ``.svg``, ``.csv``, ``.txt``); print the caption of language
+        ``shown`` and return its PNG to show (the very bytes written)."""
         import matplotlib.pyplot as plt
 
         from analysis.figures.style import no_missing_glyphs
@@ -143,11 +166,11 @@ class OutputWriter:
         for lang in languages:
             with no_missing_glyphs():
                 drawn = draw(lang)
-                png, *_ = self.add_figure(f"{stem}_{lang}", drawn.figure, drawn.data)
+                caption = drawn.caption(lang, self.notebook)
+                png, *_ = self.add_figure(f"{stem}_{lang}", drawn.figure, drawn.data, caption=caption)
             plt.close(drawn.figure)
             if lang == shown:
-                if drawn.caption:
-                    print(drawn.caption)
+                print(caption, end="")
                 image = self.image(png)
         return image
 

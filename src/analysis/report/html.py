@@ -68,9 +68,18 @@ a.n{text-decoration:none;border-bottom:1px dotted}mark{background:none;padding:0
 """
 
 
+#: The space that groups a number's thousands (2 448): kept from breaking across lines.
+GROUPING_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+def nobreak(text: str) -> str:
+    """Thousands grouped with a no-break space, so that '1 343' never splits over two lines."""
+    return GROUPING_SPACE.sub("\u00a0", text)
+
+
 def esc(text) -> str:
-    """``text`` escaped for HTML text and attribute values."""
-    return html.escape(str(text), quote=True)
+    """``text`` escaped for HTML text and attribute values, numbers kept whole."""
+    return html.escape(nobreak(str(text)), quote=True)
 
 
 def linked(text) -> str:
@@ -94,9 +103,22 @@ def legend(lang: str, statuses) -> str:
                                            for s in statuses) + "</p>")
 
 
-def img(src: str, alt: str) -> str:
-    """A figure from the results folder, by its relative path."""
-    return f'<img alt="{esc(alt)}" src="{esc(src)}">'
+#: Dots per inch of the figures' PNGs, and of CSS (a CSS inch is 96 px): a figure is shown at its
+#: printed width (3.5 in: 336 px; 7 in: 672 px), not stretched to the column.
+PNG_DPI, CSS_DPI = 300, 96
+
+
+def png_width(data: bytes) -> int:
+    """The pixel width in a PNG's header."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    return int.from_bytes(data[16:20], "big")
+
+
+def img(src: str, alt: str, width_px: int | None = None) -> str:
+    """A figure from the results folder, by its relative path, at its printed width."""
+    width = f' width="{round(width_px * CSS_DPI / PNG_DPI)}"' if width_px else ""
+    return f'<img alt="{esc(alt)}" src="{esc(src)}"{width}>'
 
 
 def scroll(inner: str) -> str:

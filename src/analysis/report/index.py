@@ -17,7 +17,7 @@ import pandas as pd
 from analysis import pipeline
 from analysis.i18n import LANGUAGES, t
 from analysis.pipeline import access
-from analysis.report.html import INDEX, esc, frame_html, img, legend, linked, mark, page, scroll
+from analysis.report.html import INDEX, esc, frame_html, img, legend, linked, mark, nobreak, page, png_width, scroll
 from analysis.report.provenance import provenance
 
 #: The report's sections: anchor -> translation key of the heading.
@@ -67,7 +67,9 @@ class Numbering:
                  f'<a href="{stem}_{lang}.csv">{esc(t("report_link_data", lang))}</a> · '
                  f'<a href="{stem}_{lang}.svg">SVG</a> · {esc(t("report_link_languages", lang))}: {others}')
         body = "".join(f"<br>{esc(note)}" for note in notes)
-        return (f'<figure id="figure-{self.n}">{img(f"{stem}_{lang}.png", title)}<figcaption>'
+        with access(results / f"{stem}_{lang}.png").open("rb") as png:
+            width = png_width(png.read(24))
+        return (f'<figure id="figure-{self.n}">{img(f"{stem}_{lang}.png", title, width)}<figcaption>'
                 f"<strong>{esc(t('report_figure_n', lang, n=self.n))}</strong> {esc(title)}{body}"
                 f'<br><span class="links">{links}</span></figcaption></figure>')
 
@@ -195,7 +197,7 @@ def table_section(results: Path, stem: str, title_key: str, lang: str, table_lan
 
 
 def summary_html(path: Path) -> str:
-    body = mistune.html(access(path).read_text(encoding="utf-8"))
+    body = mistune.html(nobreak(access(path).read_text(encoding="utf-8")))
     for level in (3, 2, 1):  # the summaries' headings sit under this page's h2
         body = body.replace(f"<h{level}", f"<h{level + 2}").replace(f"</h{level}>", f"</h{level + 2}>")
     return body.replace("<table>", '<div class="scroll"><table>').replace("</table>", "</table></div>")
