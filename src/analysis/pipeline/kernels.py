@@ -1,0 +1,338 @@
+"""Warm kernels: each notebook's kernel forked from a template process that has already imported
+the heavy modules, so that no notebook pays for importing pandas, matplotlib, scipy and the rest.
+
+The runner (:mod:`analysis.pipeline.runner`) starts kernels through
+:class:`WarmKernelProvisioner`, a jupyter_client kernel provisioner registered under the entry
+point ``kz-warm-fork`` (``pyproject.toml``). For a kernel command
+``<python> [flags] -m ipykernel_launcher -f <connection file>`` it does not exec a new Python:
+it asks a **template** (``python [flags] -m analysis.pipeline.kernel_template``, see that module),
+started with the kernel's own environment, to ``fork()``; the child becomes the kernel, exactly
+as ``python -m ipykernel_launcher`` would (same arguments, working directory, environment, standard
+streams, process group), with the modules already in memory. Every notebook still runs in a process
+of its own, forked from the same untouched template, so it starts with the same state as every
+other: nothing a notebook defines, changes or draws reaches the next one.
+
+Which kernels (the switch): ``KERNELS=warm`` (forked), ``KERNELS=plain`` (ordinary: one new Python
+per notebook), ``KERNELS=auto`` or unset: warm where ``fork()`` is safe, i.e. on Linux; plain
+elsewhere (macOS, whose system frameworks are not fork-safe once loaded, and Windows, which has no
+``fork``). ``make KERNELS=plain reproduce`` passes it on. JupyterLab and the installed kernelspec
+are not concerned: they keep ordinary kernels; only the runner asks for the provisioner.
+
+Kernels the runner starts, of either kind, draw with matplotlib's ``Agg`` backend (``MPLBACKEND``,
+:func:`kernel_env`): notebooks write their figures to files and show the PNG they wrote, and
+the template must import matplotlib with the backend its kernels will have.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.provisioning import LocalProvisioner
+
+#: The environment variable (and make variable) that chooses the kernels.
+SWITCH = "KERNELS"
+KINDS = ("warm", "plain")
+#: The provisioner's entry-point name (group ``jupyter_client.kernel_provisioners``).
+PROVISIONER_NAME = "kz-warm-fork"
+#: Per-kernel variables that jupyter_client sets; they may differ between the template and a kernel.
+PER_KERNEL_ENV = ("JPY_PARENT_PID", "JPY_SESSION_NAME", "JPY_INTERRUPT_EVENT", "IPY_INTERRUPT_EVENT")
+#: Longest wait for a template to finish importing (a loaded machine can take long).
+READY_TIMEOUT = 300.0
+KERNEL_MODULE = "ipykernel_launcher"
+
+
+def fork_is_safe() -> bool:
+    """Whether this platform forks a process that has loaded numpy, matplotlib and scipy safely."""
+    return hasattr(os, "fork") and sys.platform.startswith("linux")
+
+
+def kind(requested: str | None = None) -> str:
+    """``warm`` or ``plain``: ``requested``, else ``$KERNELS``, else (``auto``) what the platform supports."""
+    value = (requested or os.environ.get(SWITCH) or "auto").strip().lower()
+    if value == "auto":
+        return "warm" if fork_is_safe() else "plain"
+    if value not in KINDS:
+        raise ValueError(f"{SWITCH}={value!r}: expected one of warm, plain, auto")
+    if value == "warm" and not hasattr(os, "fork"):
+        raise ValueError(f"{SWITCH}=warm: this platform has no fork(); use {SWITCH}=plain")
+    return value
+
+
+def kernel_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a kernel the runner starts (either kind): the given one (default: this
+    process's) with matplotlib's non-interactive ``Agg`` backend."""
+    out = dict(os.environ if env is None else env)
+    out["MPLBACKEND"] = "Agg"
+    return out
+
+
+def split_command(cmd: list[str]) -> tuple[list[str], list[str]] | None:
+    """``(interpreter and its flags, the launcher's arguments)`` of a kernel command
+    ``python [flags] -m ipykernel_launcher ARGS``, or None for any other command."""
+    for i in range(1, len(cmd) - 1):
+        if cmd[i] == "-m" and cmd[i + 1] == KERNEL_MODULE:
+            return list(cmd[:i]), list(cmd[i + 2:])
+    return None
+
+
+def env_key(env: dict[str, str]) -> tuple:
+    return tuple(sorted((k, v) for k, v in env.items() if k not in PER_KERNEL_ENV))
+
+
+def _recv_line(sock: socket.socket) -> bytes:
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+class Template:
+    """A template process (:mod:`analysis.pipeline.kernel_template`) and how to ask it for kernels.
+
+    Started in the background: it imports while its owner goes on; :meth:`fork` waits for it.
+    """
+
+    def __init__(self, interpreter: list[str], env: dict[str, str], cwd: str | Path | None = None) -> None:
+        self.interpreter = list(interpreter)
+        self.env = dict(env)
+        self.key = (tuple(self.interpreter), env_key(self.env))
+        self.folder = tempfile.mkdtemp(prefix="kzwarm-")
+        self.address = os.path.join(self.folder, "template.sock")
+        self.process = subprocess.Popen(
+            [*self.interpreter, "-m", "analysis.pipeline.kernel_template", self.address],
+            env=self.env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        self.owner = os.getpid()  # forked workers share the template; only its owner stops it
+
+    def alive(self) -> bool:
+        """Whether the template runs (asked from any process: workers are not its parent)."""
+        if os.getpid() == self.owner:
+            return self.process.poll() is None
+        try:
+            os.kill(self.process.pid, 0)
+            with open(f"/proc/{self.process.pid}/stat", encoding="ascii") as stat:
+                return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+        except ProcessLookupError:
+            return False
+        except OSError:  # no /proc: the signal test has to do
+            return True
+
+    def connect(self, timeout: float = READY_TIMEOUT) -> socket.socket:
+        """A connection to the template, once it has imported (it listens only then)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(self.address)
+                return sock
+            except (FileNotFoundError, ConnectionRefusedError):
+                sock.close()
+                if not self.alive():
+                    raise RuntimeError("the kernel template stopped before it was ready") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the kernel template was not ready within {timeout:.0f} s") from None
+                time.sleep(0.02)
+
+    def fork(self, args: list[str], cwd: str, env: dict[str, str], fds: tuple[int, int, int]) -> ForkedKernel:
+        """A kernel forked from the template: ``ipykernel_launcher ARGS`` in ``cwd`` with ``env``."""
+        sock = self.connect()
+        request = json.dumps({"args": args, "cwd": str(cwd), "env": env}).encode() + b"\n"
+        socket.send_fds(sock, [request], list(fds))
+        reply = _recv_line(sock)
+        if not reply:
+            sock.close()
+            raise RuntimeError("the kernel template closed the connection without forking")
+        return ForkedKernel(json.loads(reply)["pid"], sock)
+
+    def stop(self) -> None:
+        if os.getpid() != self.owner:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()  # it kills the kernels it forked that still run, then exits
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        try:
+            os.unlink(self.address)
+        except OSError:
+            pass
+        try:
+            os.rmdir(self.folder)
+        except OSError:
+            pass
+
+
+class ForkedKernel:
+    """A kernel forked by a template, with the part of :class:`subprocess.Popen` that jupyter_client
+    uses. The kernel is the template's child: the template reports its exit status on the
+    connection that asked for it."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, connection: socket.socket) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self._connection = connection
+
+    def _read_status(self, timeout: float | None) -> int | None:
+        if self.returncode is not None:
+            return self.returncode
+        self._connection.settimeout(timeout)
+        try:
+            line = _recv_line(self._connection)
+        except (TimeoutError, BlockingIOError):
+            return None
+        finally:
+            if self._connection.fileno() >= 0:
+                self._connection.settimeout(None)
+        # The template died before the kernel: the kernel dies with it (parent-death signal).
+        self.returncode = json.loads(line)["exit"] if line else -signal.SIGKILL
+        self._connection.close()
+        return self.returncode
+
+    def poll(self) -> int | None:
+        return self._read_status(0.0)
+
+    def wait(self, timeout: float | None = None) -> int:
+        code = self._read_status(timeout)
+        if code is None:
+            raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+        return code
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+#: This process's templates, by interpreter and environment (inherited by forked workers).
+_templates: dict[tuple, Template] = {}
+_templates_lock = threading.Lock()
+
+
+def template_for(interpreter: list[str], env: dict[str, str]) -> Template:
+    """The template for kernels of ``interpreter`` with ``env``: an existing one whose interpreter
+    and environment (all but the per-kernel variables) are the same, or a new one."""
+    key = (tuple(interpreter), env_key(env))
+    with _templates_lock:
+        template = _templates.get(key)
+        if template is None or not template.alive():
+            if not _templates:
+                import atexit
+
+                atexit.register(stop_templates)
+            template = _templates[key] = Template(interpreter, env)
+    return template
+
+
+def start_template(kernel_name: str | None = None, env: dict[str, str] | None = None) -> Template | None:
+    """Start the template for ``kernel_name``'s kernels now (it imports in the background), so that
+    workers forked from this process later share it. None when kernels are not warm here."""
+    if kind() != "warm":
+        return None
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from analysis import paths
+
+    spec = KernelSpecManager().get_kernel_spec(kernel_name or paths.KERNEL_NAME)
+    parts = split_command(spec.argv)
+    if parts is None:
+        return None
+    interpreter = [sys.executable if a == "python" else a for a in parts[0]]
+    return template_for(interpreter, kernel_env())
+
+
+def stop_templates() -> None:
+    """Stop the templates this process started (forked workers leave them to their owner)."""
+    with _templates_lock:
+        for template in list(_templates.values()):
+            template.stop()
+        _templates.clear()
+
+
+def warm_kernelspec(folder: str | Path, kernel_name: str | None = None) -> Path:
+    """A copy of the installed kernelspec ``kernel_name`` under ``folder/kernels/``, asking for the
+    warm provisioner. Put ``folder`` first on ``JUPYTER_PATH`` for a tool that starts kernels by
+    name (nbval) to have warm ones; the installed kernelspec (JupyterLab's) is not touched."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from analysis import paths
+
+    name = kernel_name or paths.KERNEL_NAME
+    installed = Path(KernelSpecManager().find_kernel_specs()[name])
+    target = Path(folder) / "kernels" / name
+    shutil.copytree(installed, target, dirs_exist_ok=True)
+    spec = json.loads((target / "kernel.json").read_text(encoding="utf-8"))
+    spec.setdefault("metadata", {})["kernel_provisioner"] = {"provisioner_name": PROVISIONER_NAME}
+    (target / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    return Path(folder)
+
+
+def _stream_fd(value: Any, default: int) -> int:
+    if value is None or value == subprocess.PIPE:
+        return default
+    return value if isinstance(value, int) and value >= 0 else value.fileno()
+
+
+class WarmKernelProvisioner(LocalProvisioner):
+    """LocalProvisioner whose kernels are forked from a template that has already imported the
+    heavy modules (:mod:`analysis.pipeline.kernel_template`). A command that is not
+    ``python -m ipykernel_launcher`` is launched as LocalProvisioner does."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        parts = split_command(cmd) if fork_is_safe() or os.environ.get(SWITCH) == "warm" else None
+        if parts is None:
+            return await super().launch_kernel(cmd, **kwargs)
+        interpreter, args = parts
+        env = dict(kwargs.get("env") or os.environ)
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        try:
+            fds = (devnull, _stream_fd(kwargs.get("stdout"), 1), _stream_fd(kwargs.get("stderr"), 2))
+            self.process = template_for(interpreter, env).fork(args, cwd, env, fds)
+        finally:
+            os.close(devnull)
+        self.pid = self.pgid = self.process.pid  # the kernel leads a process group of its own
+        self.cwd = cwd
+        return self.connection_info
+
+    async def wait(self) -> int | None:
+        ret = 0
+        if self.process:
+            while await self.poll() is None:
+                import asyncio
+
+                await asyncio.sleep(0.05)
+            ret = self.process.returncode
+            self.process = None
+        return ret
+
+
+def wait_for(predicate, timeout: float, step: float = 0.05) -> bool:
+    """Poll ``predicate`` until true or ``timeout`` seconds have passed (for tests and tools)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
