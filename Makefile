@@ -66,7 +66,7 @@ test: $(INSTALLED) lint ## Run every test: lint, unit, data, integration (notebo
 	$(PYTEST) -n 2 --dist loadfile --no-loadscope-reorder tests
 
 test-fast: $(INSTALLED) ## Run the unit tests only (no kernels; before every commit)
-	$(PYTEST) -q tests/unit
+	$(PYTEST) -q -p no:nbval -p no:xdist tests/unit
 
 lint: $(INSTALLED) ## ruff (pyflakes, bugbear, isort, pyupgrade) over src, tests and tools
 	$(VENV)/bin/ruff check src tests tools

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import analysis.fastimport  # noqa: E402, F401  before nbformat: skips a slow optional import
 from analysis import paths
 
 from support import DataCopy
