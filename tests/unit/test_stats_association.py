@@ -116,3 +116,29 @@ def test_planned_associations_are_few_and_computable():
         assert a.x in ratios.columns and a.y in ratios.columns
         assert a.shared_term
     assert association.planned_table()["key"].tolist() == [a.key for a in planned]
+
+
+def test_average_ranks_are_rankdatas_bit_for_bit_with_ties():
+    import numpy as np
+    from scipy.stats import rankdata
+
+    from analysis.stats.association import average_ranks
+
+    rng = np.random.default_rng(3)
+    rows = np.round(rng.random((500, 20)) * 6) / 7  # many ties, non-integer values
+    assert np.array_equal(average_ranks(rows), rankdata(rows, axis=-1))
+    with_nan = rows.copy()
+    with_nan[0, 3] = np.nan
+    assert np.array_equal(average_ranks(with_nan), rankdata(with_nan, axis=-1), equal_nan=True)
+
+
+def test_permuted_ranks_give_the_same_test_as_ranking_each_permutation():
+    import numpy as np
+
+    from analysis.stats.association import permutation_test
+
+    rng = np.random.default_rng(5)
+    x, y = rng.random(20), np.round(rng.random(20) * 5)
+    by_ranking = permutation_test(x, lambda order: y[order], 20, 3000, np.random.default_rng(9))
+    by_permuting = permutation_test(x, lambda order: y[order], 20, 3000, np.random.default_rng(9), permutes=True)
+    assert by_permuting == by_ranking
