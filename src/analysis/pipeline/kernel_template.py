@@ -99,9 +99,10 @@ def preload(names: list[str]) -> list[str]:
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as err:
-            if err.name != name:  # a.b.c where c is a function of a.b: fine; anything else: failed
+            parent = name.rpartition(".")[0]
+            if not (err.name == name and parent in sys.modules):  # a.b.c with c a name in a.b: fine
                 failed.append(name)
-        except Exception:  # noqa: BLE001  (a broken module: the notebook will say so)
+        except Exception:  # a broken module: the notebook will say so, as in an ordinary kernel
             failed.append(name)
     return failed
 
@@ -143,7 +144,7 @@ def _become_kernel(request: dict, fds: list[int], parent: int) -> None:
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except BaseException:  # noqa: BLE001
+    except BaseException:  # the kernel's own failure: printed as an ordinary kernel's would be
         import traceback
 
         traceback.print_exc()

@@ -28,17 +28,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
+
+from analysis.pipeline.forking import Template, env_key
 
 #: The environment variable (and make variable) that chooses the kernels.
 SWITCH = "KERNELS"
@@ -47,8 +45,6 @@ KINDS = ("warm", "plain")
 PROVISIONER_NAME = "kz-warm-fork"
 #: Per-kernel variables that jupyter_client sets; they may differ between the template and a kernel.
 PER_KERNEL_ENV = ("JPY_PARENT_PID", "JPY_SESSION_NAME", "JPY_INTERRUPT_EVENT", "IPY_INTERRUPT_EVENT")
-#: Longest wait for a template to finish importing (a loaded machine can take long).
-READY_TIMEOUT = 300.0
 KERNEL_MODULE = "ipykernel_launcher"
 
 
@@ -86,145 +82,6 @@ def split_command(cmd: list[str]) -> tuple[list[str], list[str]] | None:
     return None
 
 
-def env_key(env: dict[str, str]) -> tuple:
-    return tuple(sorted((k, v) for k, v in env.items() if k not in PER_KERNEL_ENV))
-
-
-def _recv_line(sock: socket.socket) -> bytes:
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
-class Template:
-    """A template process (:mod:`analysis.pipeline.kernel_template`) and how to ask it for kernels.
-
-    Started in the background: it imports while its owner goes on; :meth:`fork` waits for it.
-    """
-
-    def __init__(self, interpreter: list[str], env: dict[str, str], cwd: str | Path | None = None) -> None:
-        self.interpreter = list(interpreter)
-        self.env = dict(env)
-        self.key = (tuple(self.interpreter), env_key(self.env))
-        self.folder = tempfile.mkdtemp(prefix="kzwarm-")
-        self.address = os.path.join(self.folder, "template.sock")
-        self.process = subprocess.Popen(
-            [*self.interpreter, "-m", "analysis.pipeline.kernel_template", self.address],
-            env=self.env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-        self.owner = os.getpid()  # forked workers share the template; only its owner stops it
-
-    def alive(self) -> bool:
-        """Whether the template runs (asked from any process: workers are not its parent)."""
-        if os.getpid() == self.owner:
-            return self.process.poll() is None
-        try:
-            os.kill(self.process.pid, 0)
-            with open(f"/proc/{self.process.pid}/stat", encoding="ascii") as stat:
-                return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-        except ProcessLookupError:
-            return False
-        except OSError:  # no /proc: the signal test has to do
-            return True
-
-    def connect(self, timeout: float = READY_TIMEOUT) -> socket.socket:
-        """A connection to the template, once it has imported (it listens only then)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                sock.connect(self.address)
-                return sock
-            except (FileNotFoundError, ConnectionRefusedError):
-                sock.close()
-                if not self.alive():
-                    raise RuntimeError("the kernel template stopped before it was ready") from None
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the kernel template was not ready within {timeout:.0f} s") from None
-                time.sleep(0.02)
-
-    def fork(self, args: list[str], cwd: str, env: dict[str, str], fds: tuple[int, int, int]) -> ForkedKernel:
-        """A kernel forked from the template: ``ipykernel_launcher ARGS`` in ``cwd`` with ``env``."""
-        sock = self.connect()
-        request = json.dumps({"args": args, "cwd": str(cwd), "env": env}).encode() + b"\n"
-        socket.send_fds(sock, [request], list(fds))
-        reply = _recv_line(sock)
-        if not reply:
-            sock.close()
-            raise RuntimeError("the kernel template closed the connection without forking")
-        return ForkedKernel(json.loads(reply)["pid"], sock)
-
-    def stop(self) -> None:
-        if os.getpid() != self.owner:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()  # it kills the kernels it forked that still run, then exits
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        try:
-            os.unlink(self.address)
-        except OSError:
-            pass
-        try:
-            os.rmdir(self.folder)
-        except OSError:
-            pass
-
-
-class ForkedKernel:
-    """A kernel forked by a template, with the part of :class:`subprocess.Popen` that jupyter_client
-    uses. The kernel is the template's child: the template reports its exit status on the
-    connection that asked for it."""
-
-    stdin = stdout = stderr = None
-
-    def __init__(self, pid: int, connection: socket.socket) -> None:
-        self.pid = pid
-        self.returncode: int | None = None
-        self._connection = connection
-
-    def _read_status(self, timeout: float | None) -> int | None:
-        if self.returncode is not None:
-            return self.returncode
-        self._connection.settimeout(timeout)
-        try:
-            line = _recv_line(self._connection)
-        except (TimeoutError, BlockingIOError):
-            return None
-        finally:
-            if self._connection.fileno() >= 0:
-                self._connection.settimeout(None)
-        # The template died before the kernel: the kernel dies with it (parent-death signal).
-        self.returncode = json.loads(line)["exit"] if line else -signal.SIGKILL
-        self._connection.close()
-        return self.returncode
-
-    def poll(self) -> int | None:
-        return self._read_status(0.0)
-
-    def wait(self, timeout: float | None = None) -> int:
-        code = self._read_status(timeout)
-        if code is None:
-            raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
-        return code
-
-    def send_signal(self, signum: int) -> None:
-        if self.returncode is None:
-            os.kill(self.pid, signum)
-
-    def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
-
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
-
-
 #: This process's templates, by interpreter and environment (inherited by forked workers).
 _templates: dict[tuple, Template] = {}
 _templates_lock = threading.Lock()
@@ -233,7 +90,7 @@ _templates_lock = threading.Lock()
 def template_for(interpreter: list[str], env: dict[str, str]) -> Template:
     """The template for kernels of ``interpreter`` with ``env``: an existing one whose interpreter
     and environment (all but the per-kernel variables) are the same, or a new one."""
-    key = (tuple(interpreter), env_key(env))
+    key = (tuple(interpreter), env_key(env, PER_KERNEL_ENV))
     with _templates_lock:
         template = _templates.get(key)
         if template is None or not template.alive():
@@ -268,6 +125,47 @@ def stop_templates() -> None:
         for template in list(_templates.values()):
             template.stop()
         _templates.clear()
+
+
+def kernel_manager(directory: Path, kernels: str | None = None):
+    """A kernel manager talking to the kernel over IPC sockets in ``directory`` (not TCP: nothing
+    listens on the network, and ipykernel does not warn about unencrypted TCP), its kernels of
+    the kind ``kernels`` (:mod:`analysis.pipeline.kernels`: ``warm``, forked from a template that
+    has imported the heavy modules, or ``plain``), drawing with matplotlib's Agg backend."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    warm = kind(kernels) == "warm"
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(directory / "kernel"))
+            super().__init__(**kwargs)
+
+        @property
+        def kernel_spec(self):
+            spec = super().kernel_spec
+            if warm and spec is not None and "kernel_provisioner" not in spec.metadata:
+                # The installed kernelspec stays ordinary (JupyterLab uses it); the runner's kernels
+                # are provisioned by the warm provisioner (entry point in pyproject.toml).
+                spec.metadata = {**spec.metadata,
+                                 "kernel_provisioner": {"provisioner_name": PROVISIONER_NAME}}
+            return spec
+
+        async def _async_pre_start_kernel(self, **kw):
+            kw["env"] = kernel_env(kw.get("env"))
+            return await super()._async_pre_start_kernel(**kw)
+
+        async def _async_interrupt_kernel(self):
+            # jupyter_client interrupts every kernel before shutting it down, and ipykernel then
+            # logs "KeyboardInterrupt caught in kernel" at ERROR level: alarming, and meaningless
+            # here. A kernel whose notebook has finished is idle; the shutdown request suffices
+            # (and jupyter_client still kills a kernel that does not stop in time).
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+    return IPCKernelManager
 
 
 def warm_kernelspec(folder: str | Path, kernel_name: str | None = None) -> Path:
@@ -326,13 +224,3 @@ class WarmKernelProvisioner(LocalProvisioner):
             ret = self.process.returncode
             self.process = None
         return ret
-
-
-def wait_for(predicate, timeout: float, step: float = 0.05) -> bool:
-    """Poll ``predicate`` until true or ``timeout`` seconds have passed (for tests and tools)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()

@@ -175,49 +175,6 @@ def failure_message(err: BaseException) -> tuple[str, str]:
     return text, trace
 
 
-def _ipc_kernel_manager(directory: Path, kernels: str | None = None):
-    """A kernel manager talking to the kernel over IPC sockets in ``directory`` (not TCP: nothing
-    listens on the network, and ipykernel does not warn about unencrypted TCP), its kernels of
-    the kind ``kernels`` (:mod:`analysis.pipeline.kernels`: ``warm``, forked from a template that
-    has imported the heavy modules, or ``plain``), drawing with matplotlib's Agg backend."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    from analysis.pipeline import kernels as kernel_kinds
-
-    warm = kernel_kinds.kind(kernels) == "warm"
-
-    class IPCKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs):
-            kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("ip", str(directory / "kernel"))
-            super().__init__(**kwargs)
-
-        @property
-        def kernel_spec(self):
-            spec = super().kernel_spec
-            if warm and spec is not None and "kernel_provisioner" not in spec.metadata:
-                # The installed kernelspec stays ordinary (JupyterLab uses it); the runner's kernels
-                # are provisioned by the warm provisioner (entry point in pyproject.toml).
-                spec.metadata = {**spec.metadata,
-                                 "kernel_provisioner": {"provisioner_name": kernel_kinds.PROVISIONER_NAME}}
-            return spec
-
-        async def _async_pre_start_kernel(self, **kw):
-            kw["env"] = kernel_kinds.kernel_env(kw.get("env"))
-            return await super()._async_pre_start_kernel(**kw)
-
-        async def _async_interrupt_kernel(self):
-            # jupyter_client interrupts every kernel before shutting it down, and ipykernel then
-            # logs "KeyboardInterrupt caught in kernel" at ERROR level: alarming, and meaningless
-            # here. A kernel whose notebook has finished is idle; the shutdown request suffices
-            # (and jupyter_client still kills a kernel that does not stop in time).
-            if self.shutting_down:
-                return
-            await super()._async_interrupt_kernel()
-
-    return IPCKernelManager
-
-
 def run_notebook(notebook: str | Path, output: str | Path | None = None, parameters: dict | None = None,
                  progress: bool = True, failed_dir: str | Path = paths.FAILED_RUNS, kernels: str | None = None) -> Path:
     """Execute ``notebook`` and store the result at ``output`` (default: in place).
@@ -228,6 +185,8 @@ def run_notebook(notebook: str | Path, output: str | Path | None = None, paramet
     """
     import papermill as pm  # imported here: papermill is slow to import and not needed otherwise
 
+    from analysis.pipeline.kernels import kernel_manager
+
     notebook = paths.resolve(notebook)
     output = paths.resolve(output) if output else notebook
     check_parameters(notebook, read_notebook(notebook), parameters or {})
@@ -237,7 +196,7 @@ def run_notebook(notebook: str | Path, output: str | Path | None = None, paramet
             pm.execute_notebook(
                 str(notebook), str(executed), parameters=parameters or {}, kernel_name=paths.KERNEL_NAME,
                 cwd=str(notebook.parent), progress_bar=progress, request_save_on_cell_execute=False,
-                kernel_manager_class=_ipc_kernel_manager(Path(tmp), kernels),
+                kernel_manager_class=kernel_manager(Path(tmp), kernels),
             )
         except BaseException as err:
             if executed.exists():
