@@ -50,3 +50,16 @@ def test_the_template_preloads_what_a_notebook_imports(tmp_path):
     assert notebook_imports(notebook) == ["numpy", "analysis.stats", "analysis.stats.regional"]
     assert preload(["json", "json.dumps", "no_such_module_here"]) == ["no_such_module_here"], \
         "a name that is not a module is no failure; a missing module is"
+
+
+def test_a_template_preloads_what_the_notebooks_it_serves_use(tmp_path):
+    import json
+
+    from analysis.pipeline.kernel_template import BASE_MODULES, KERNEL_MODULES, USED_INSIDE_FUNCTIONS, preload_modules
+
+    own = tmp_path / "01_mine.ipynb"
+    own.write_text(json.dumps({"cells": [{"cell_type": "code", "source": "import csv"}]}), encoding="utf-8")
+    assert preload_modules([own]) == [*KERNEL_MODULES, "csv"], "a notebook of one's own: the kernel and its imports"
+    step = preload_modules([tmp_path / "42_trends.ipynb"])  # a step, by name (the floor's copies)
+    assert set(BASE_MODULES) | {"analysis.stats.trend", *USED_INSIDE_FUNCTIONS} <= set(step)
+    assert set(step) < set(preload_modules()), "every step's modules by default"

@@ -166,7 +166,7 @@ def _main(args, parser) -> int:
         parser.error("--make needs --stamps")
     # Warm kernels: the template starts importing now, beside this process's own start-up; the
     # workers forked below share it (analysis.pipeline.kernels).
-    kernels.start_template()
+    kernels.start_template([nb for layer in layers for nb in layer])
     try:
         return _run_layers(args, layers)
     finally:

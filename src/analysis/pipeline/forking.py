@@ -37,13 +37,14 @@ class Template:
     Started in the background: it imports while its owner goes on; :meth:`fork` waits for it.
     """
 
-    def __init__(self, interpreter: list[str], env: dict[str, str], cwd: str | Path | None = None) -> None:
+    def __init__(self, interpreter: list[str], env: dict[str, str], modules: list[str] | None = None,
+                 cwd: str | Path | None = None) -> None:
         self.interpreter = list(interpreter)
         self.env = dict(env)
         self.folder = tempfile.mkdtemp(prefix="kzwarm-")
         self.address = os.path.join(self.folder, "template.sock")
         self.process = subprocess.Popen(
-            [*self.interpreter, "-m", "analysis.pipeline.kernel_template", self.address],
+            [*self.interpreter, "-m", "analysis.pipeline.kernel_template", self.address, *(modules or [])],
             env=self.env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         self.owner = os.getpid()  # forked workers share the template; only its owner stops it
 

@@ -1,9 +1,9 @@
 """The template process warm kernels are forked from (see :mod:`analysis.pipeline.kernels`).
 
-``python [flags] -m analysis.pipeline.kernel_template SOCKET``, started with a kernel's
+``python [flags] -m analysis.pipeline.kernel_template SOCKET [MODULE ...]``, started with a kernel's
 interpreter, flags and environment:
 
-1. imports what the notebooks use (:func:`preload_modules`: numpy, pandas, matplotlib with the
+1. imports the modules given, else what the pipeline's notebooks use (:func:`preload_modules`: numpy, pandas, matplotlib with the
    kernel's backend, scipy.stats, ipykernel and IPython, the ``analysis`` modules the steps
    declare under ``uses`` and every module a notebook imports, and the libraries those use only
    inside functions: statsmodels' GLM, nbconvert), touching no other state: no figure, no random
@@ -34,12 +34,11 @@ import signal
 import socket
 import sys
 
-#: Imported by every template: the kernel itself and what every notebook uses.
-BASE_MODULES = (
-    "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "scipy.stats",
-    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.display",
-    "analysis", "analysis.pipeline.session",
-)
+#: The kernel itself: every template imports these.
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.display")
+#: What every step of the pipeline uses.
+BASE_MODULES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "scipy.stats", "analysis",
+                "analysis.pipeline.session")
 #: Libraries the steps' code imports only inside functions (where it is used).
 USED_INSIDE_FUNCTIONS = ("statsmodels.genmod.generalized_linear_model", "statsmodels.genmod.families",
                          "nbconvert")
@@ -47,20 +46,30 @@ PARENT_CHECK_SECONDS = 0.5
 PR_SET_PDEATHSIG = 1
 
 
-def preload_modules() -> list[str]:
-    """Every module to import before forking, in order (duplicates removed)."""
+def preload_modules(notebooks: list | None = None) -> list[str]:
+    """The modules to import before forking, in order, duplicates removed: the kernel's; for the
+    pipeline's steps (every step by default, else those among ``notebooks``, by name) what every
+    step uses, the modules each declares under ``uses``, what they import, and what the steps'
+    code imports only inside functions; and what each of ``notebooks`` imports. A template for a
+    few notebooks of one's own (a test's) imports no more than they do."""
+    from pathlib import Path
+
     from analysis import paths, pipeline
 
-    names = list(BASE_MODULES)
-    source = paths.PROJECT_ROOT / "src"
-    for spec in pipeline.steps():
-        for used in spec.uses:
-            if used.endswith(".py"):
-                module = ("analysis/" + used[:-3]).replace("/", ".").removesuffix(".__init__")
-                if (source / (module.replace(".", "/") + ".py")).exists():
-                    names.append(module)
+    steps = {spec.name: spec for spec in pipeline.steps()}
+    chosen = list(steps.values()) if notebooks is None else [steps[Path(nb).stem] for nb in notebooks
+                                                             if Path(nb).stem in steps]
+    names = list(KERNEL_MODULES) + (list(BASE_MODULES) if chosen else [])
+    package = paths.PROJECT_ROOT / "src" / "analysis"
+    for spec in chosen:
+        for used in spec.uses:  # files under src/analysis, globs allowed (stats/*.py)
+            for file in sorted(package.glob(used)) if used.endswith(".py") else ():
+                parts = ("analysis", *file.relative_to(package).with_suffix("").parts)
+                names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
         names += notebook_imports(spec.notebook)
-    names += USED_INSIDE_FUNCTIONS
+    for notebook in notebooks or []:
+        names += notebook_imports(paths.resolve(notebook))
+    names += USED_INSIDE_FUNCTIONS if chosen else ()
     return list(dict.fromkeys(names))
 
 
@@ -159,14 +168,14 @@ def _become_kernel(request: dict, fds: list[int], parent: int) -> None:
             os._exit(code)
 
 
-def serve(address: str) -> int:
+def serve(address: str, modules: list[str] | None = None) -> int:
     owner = os.getppid()
     # The kernels' parent is this process: ipykernel reads JPY_PARENT_PID when it is imported
     # (its parent poller then ends a kernel whose template is gone).
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
     if sys.path and sys.path[0] and os.path.abspath(sys.path[0]) == os.getcwd():
         del sys.path[0]  # as ipykernel_launcher does: the working directory is not on the path
-    preload(preload_modules())
+    preload(modules or preload_modules())
     gc.collect()
     gc.freeze()  # imported objects stay put: children share their pages instead of copying them
 
@@ -261,4 +270,4 @@ def _reap(children: dict) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(serve(sys.argv[1]))
+    sys.exit(serve(sys.argv[1], sys.argv[2:]))

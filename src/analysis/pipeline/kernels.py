@@ -87,7 +87,7 @@ _templates: dict[tuple, Template] = {}
 _templates_lock = threading.Lock()
 
 
-def template_for(interpreter: list[str], env: dict[str, str]) -> Template:
+def template_for(interpreter: list[str], env: dict[str, str], modules: list[str] | None = None) -> Template:
     """The template for kernels of ``interpreter`` with ``env``: an existing one whose interpreter
     and environment (all but the per-kernel variables) are the same, or a new one."""
     key = (tuple(interpreter), env_key(env, PER_KERNEL_ENV))
@@ -98,14 +98,16 @@ def template_for(interpreter: list[str], env: dict[str, str]) -> Template:
                 import atexit
 
                 atexit.register(stop_templates)
-            template = _templates[key] = Template(interpreter, env)
+            template = _templates[key] = Template(interpreter, env, modules)
     return template
 
 
-def start_template(kernel_name: str | None = None, env: dict[str, str] | None = None) -> Template | None:
+def start_template(notebooks: list | None = None, kernel_name: str | None = None,
+                   kernels: str | None = None) -> Template | None:
     """Start the template for ``kernel_name``'s kernels now (it imports in the background), so that
-    workers forked from this process later share it. None when kernels are not warm here."""
-    if kind() != "warm":
+    workers forked from this process later share it; it preloads what ``notebooks`` use
+    (:func:`analysis.pipeline.kernel_template.preload_modules`). None when kernels are not warm."""
+    if kind(kernels) != "warm":
         return None
     from jupyter_client.kernelspec import KernelSpecManager
 
@@ -115,8 +117,10 @@ def start_template(kernel_name: str | None = None, env: dict[str, str] | None = 
     parts = split_command(spec.argv)
     if parts is None:
         return None
+    from analysis.pipeline.kernel_template import preload_modules
+
     interpreter = [sys.executable if a == "python" else a for a in parts[0]]
-    return template_for(interpreter, kernel_env())
+    return template_for(interpreter, kernel_env(), preload_modules(notebooks))
 
 
 def stop_templates() -> None:

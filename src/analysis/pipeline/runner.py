@@ -26,6 +26,7 @@ import analysis.fastimport  # noqa: F401  first: nbformat, below, must not impor
 # isort: split
 import argparse
 import ast
+import os
 import re
 import sys
 import tempfile
@@ -185,18 +186,19 @@ def run_notebook(notebook: str | Path, output: str | Path | None = None, paramet
     """
     import papermill as pm  # imported here: papermill is slow to import and not needed otherwise
 
-    from analysis.pipeline.kernels import kernel_manager
+    from analysis.pipeline import kernels as kinds
 
     notebook = paths.resolve(notebook)
     output = paths.resolve(output) if output else notebook
     check_parameters(notebook, read_notebook(notebook), parameters or {})
+    kinds.start_template([notebook], kernels=kernels)  # warm: this process's template, else one for this notebook
     with tempfile.TemporaryDirectory(prefix="nbrun-") as tmp:
         executed = Path(tmp) / notebook.name
         try:
             pm.execute_notebook(
                 str(notebook), str(executed), parameters=parameters or {}, kernel_name=paths.KERNEL_NAME,
                 cwd=str(notebook.parent), progress_bar=progress, request_save_on_cell_execute=False,
-                kernel_manager_class=kernel_manager(Path(tmp), kernels),
+                kernel_manager_class=kinds.kernel_manager(Path(tmp), kernels),
             )
         except BaseException as err:
             if executed.exists():
@@ -251,7 +253,10 @@ def main(argv: list[str] | None = None) -> int:
         target = paths.shown(paths.resolve(args.output or args.notebook))
         print(f"==> running {paths.shown(paths.resolve(args.notebook))} -> {target}"
               + (f" with {parameters}" if parameters else ""), flush=True)
-        run_notebook(args.notebook, args.output, parameters, progress=not args.no_progress)
+        # One notebook gains nothing from a template (it would import for this one kernel only):
+        # an ordinary kernel, unless KERNELS asks for warm ones.
+        single = "plain" if os.environ.get("KERNELS", "auto").strip().lower() in ("", "auto") else None
+        run_notebook(args.notebook, args.output, parameters, progress=not args.no_progress, kernels=single)
     except Exception as err:
         print(report_failure(args.notebook, err, args.verbose, args.output), file=sys.stderr, flush=True)
         return 1

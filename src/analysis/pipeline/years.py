@@ -73,7 +73,8 @@ def run(year: int, jobs: int = 2, verbose: bool = False) -> int:
         folder.mkdir(parents=True, exist_ok=True)
     from analysis.pipeline import kernels
 
-    kernels.start_template()  # warm kernels: shared by the workers forked below
+    # warm kernels: one template, shared by the workers forked below
+    kernels.start_template([paths.NOTEBOOKS / f"{nb}.ipynb" for layer in YEAR_LAYERS for nb in layer])
     try:
         import papermill  # noqa: F401  imported once, before the workers are forked
 
