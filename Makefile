@@ -23,6 +23,10 @@ INSTALLED   := $(VENV)/.installed
 STAMPS      := .make
 PIPELINE    := src/analysis/pipeline
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
+# The runner's kernels: warm (forked from a template that has already imported the heavy modules),
+# plain (a new Python per notebook) or auto (warm where fork is safe, i.e. Linux; see the README).
+KERNELS     ?= auto
+export KERNELS
 
 .PHONY: help reproduce test test-fast lint lab clean distclean venv lock rehash register-year bench
 
@@ -43,7 +47,7 @@ STEPS := $(addprefix $(STAMPS)/,$(STEP_NAMES))
 # time; before each layer it asks make (QUEUE mode, below) which of that layer's steps are stale,
 # so make's graph decides, after the layer before has run. With nothing stale, no Python starts.
 # (Not `make -q`: it cannot see that a re-run step left its outputs untouched.)
-reproduce: $(INSTALLED) ## Run the whole analysis (skips unchanged steps); YEAR=2024: another year, into build/years/2024
+reproduce: $(INSTALLED) ## Run the whole analysis (skips unchanged steps); YEAR=2024: another year; KERNELS=plain: ordinary kernels
 ifneq ($(strip $(YEAR)),)
 	$(PY) -m analysis.pipeline.years run $(YEAR) --jobs $(JOBS) $(if $(VERBOSE),--verbose)
 else
@@ -66,7 +70,7 @@ test: $(INSTALLED) lint ## Run every test: lint, unit, data, integration (notebo
 	$(PYTEST) -n 2 --dist loadfile --no-loadscope-reorder tests
 
 test-fast: $(INSTALLED) ## Run the unit tests only (no kernels; before every commit)
-	$(PYTEST) -q tests/unit
+	$(PYTEST) -q -p no:nbval -p no:xdist tests/unit
 
 lint: $(INSTALLED) ## ruff (pyflakes, bugbear, isort, pyupgrade) over src, tests and tools
 	$(VENV)/bin/ruff check src tests tools

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import analysis.fastimport  # noqa: E402, F401  before nbformat: skips a slow optional import
 from analysis import paths
 
 from support import DataCopy
@@ -28,7 +29,7 @@ from support import DataCopy
 #: order; starting these first lets the other worker run everything else meanwhile, instead of
 #: one worker running the longest file alone at the end.
 LONG_RUNNING_FIRST = ("tests/integration/test_interruption.py", "tests/integration/test_nbval.py",
-                      "tests/integration/test_cpu_paths.py", "tests/integration/test_next_year.py",
+                      "tests/integration/test_next_year.py", "tests/integration/test_warm_kernels.py",
                       "tests/data/test_stats_summary.py")
 LAYERS = ("unit", "data", "integration")
 

@@ -78,3 +78,69 @@ def test_an_undeclared_file_is_refused(tmp_path):
     with pytest.raises(Exception, match="does not declare"):
         step.access(paths.PROCESSED / "teacher_shortage_2023.csv")
     assert step.opened == []
+
+
+def _analysis_imports(source: str, module: str) -> set[str]:
+    """The ``analysis`` modules ``source`` (of ``module``) imports anywhere, at top level or inside
+    functions; ``from a import b`` gives ``a.b`` when that is a module, else ``a``."""
+    import ast
+
+    out = set()
+    package = module.rpartition(".")[0] if not module.endswith("__init__") else module.rsplit(".", 1)[0]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.startswith("analysis")}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            if base.startswith("analysis"):
+                out |= {base} | {f"{base}.{a.name}" for a in node.names}
+    return out
+
+
+def _module_file(name: str):
+    """The source file of module ``name`` under src/analysis, or None (a name, not a module)."""
+    relative = name.split(".")[1:]
+    for candidate in (pipeline.SOURCE.joinpath(*relative).with_suffix(".py"),
+                      pipeline.SOURCE.joinpath(*relative, "__init__.py")):
+        if relative and candidate.is_file():
+            return candidate
+    return pipeline.SOURCE / "__init__.py" if not relative else None
+
+
+def _code_closure(notebook) -> set:
+    """Every file of src/analysis a notebook's code reaches through imports (and each package's
+    ``__init__`` on the way)."""
+    import json
+
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    todo = set()
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            todo |= _analysis_imports("".join(cell["source"]), "notebook")
+    seen = set()
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):  # importing a.b.c runs a/__init__ and a/b/__init__
+            file = _module_file(".".join(parts[:i]))
+            if file is None or file in seen:
+                continue
+            seen.add(file)
+            module = ".".join(["analysis", *file.relative_to(pipeline.SOURCE).with_suffix("").parts])
+            todo |= _analysis_imports(file.read_text(encoding="utf-8"), module)
+    return seen
+
+
+@pytest.mark.parametrize("spec", STEPS, ids=IDS)
+def test_a_step_declares_all_the_code_its_notebook_runs(spec):
+    """The step's make rule depends on the files under ``uses`` and ``common``: a module its
+    notebook reaches through imports but that is not declared would leave the step 'up to date'
+    after an edit of that module."""
+    declared = set()
+    for pattern in [*pipeline.declaration()["common"], *spec.uses]:
+        declared |= set(pipeline.SOURCE.glob(pattern))
+    missing = sorted(str(f.relative_to(pipeline.SOURCE)) for f in _code_closure(spec.notebook) - declared)
+    assert not missing, f"{spec.name}: add to its uses in steps.yml: {missing}"

@@ -36,15 +36,19 @@ def test_the_benchmark_table_is_written_by_the_benchmark(tmp_path):
     from tools import bench
     readme = (paths.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert readme.count(bench.README_BEGIN) == 1 and readme.count(bench.README_END) == 1
-    run = {"date": "2026-01-02", "machine": "a machine", "memory_mb": {"00_x": 120.0, "10_y": 410.0},
-           "seconds": {"a": 4.0, "b": 30.0, "b1": 50.0, "c": 25.0, "d": 61.0, "e": 0.02, "g": 95.0}}
+    run = {"date": "2026-01-02", "machine": "a machine",
+           "seconds": {"cold": 60.0, "b": 30.0, "bp": 70.0, "c": 25.0, "bare": 20.0, "d": 121.0, "e": 0.02,
+                       "g": 50.0, "h": 12.0},
+           "identical": {"warm kernels": True, "ordinary kernels": True}}
     copy = tmp_path / "README.md"
     copy.write_text(f"intro\n{bench.README_BEGIN}\nstale table\n{bench.README_END}\nrest\n", encoding="utf-8")
     bench.record_in_readme(run, copy)
     text = copy.read_text(encoding="utf-8")
     assert text.startswith("intro\n") and text.endswith("\nrest\n") and "stale table" not in text
     assert "A run on 2026-01-02: a machine." in text
-    assert "| (b)/(c) | 1.20 | ≤ 1.25: met |" in text
-    assert "| (d)/(b), (d)/(b1) | 2.03, 1.22 | ≥ 2: met |" in text
-    assert "| (f) peak kernel memory per notebook, MB | 120-410 | ≤ 400: missed |" in text
-    assert "| (g) `make test` (pytest-xdist, 2 workers) | 95.0 | ≤ 90: missed |" in text
+    assert "| (b)/(c) | 30.0 / 25.0 | 1.20 | ≤ 1.25: met |" in text
+    assert "| (d)/(b) | 121.0 / 30.0 | 4.03 | ≥ 4: met |" in text
+    assert "| (g)/(b) | 50.0 / 30.0 | 1.67 | ≤ 1.5: missed |" in text
+    assert "| **cold / (b)** | 60.0 / 30.0 | 2.00 | ≤ 1.3: missed |" in text
+    assert "| (b)/(bp): warm against ordinary kernels | 30.0 / 70.0 | 0.43 | ≤ 0.5: met |" in text
+    assert "| outputs byte-identical with warm and with ordinary kernels |  | yes | required: met |" in text

@@ -63,7 +63,7 @@ def test_the_runner_does_not_interrupt_a_kernel_it_is_shutting_down(tmp_path, mo
 
     from jupyter_client.manager import AsyncKernelManager
 
-    from analysis.pipeline.runner import _ipc_kernel_manager
+    from analysis.pipeline.kernels import kernel_manager
 
     interrupted = []
 
@@ -71,7 +71,7 @@ def test_the_runner_does_not_interrupt_a_kernel_it_is_shutting_down(tmp_path, mo
         interrupted.append(self.shutting_down)
 
     monkeypatch.setattr(AsyncKernelManager, "_async_interrupt_kernel", interrupt)
-    km = _ipc_kernel_manager(tmp_path)(kernel_name=paths.KERNEL_NAME)
+    km = kernel_manager(tmp_path)(kernel_name=paths.KERNEL_NAME)
     km.shutting_down = True
     asyncio.run(km._async_interrupt_kernel())
     assert interrupted == [], "no interrupt on the way to a shutdown"

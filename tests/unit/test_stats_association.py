@@ -44,9 +44,11 @@ def test_monte_carlo_p_carries_its_error_and_a_second_seed_agrees():
     rng_data = np.random.default_rng(4)
     x, y = rng_data.normal(size=20), rng_data.normal(size=20)
     x[:10] += y[:10]
-    a = association.permutation_test(x, lambda order: y[order], 20, 200_000, np.random.default_rng(11))
-    b = association.permutation_test(x, lambda order: y[order], 20, 200_000, np.random.default_rng(12))
-    assert a == association.permutation_test(x, lambda order: y[order], 20, 200_000, np.random.default_rng(11))
+    def test(seed):  # the plain null, as associate runs it (ranks permuted, not re-ranked)
+        return association.permutation_test(x, lambda order: y[order], 20, 200_000, np.random.default_rng(seed),
+                                            permutes=True)
+    a, b = test(11), test(12)
+    assert a == test(11)
     tail = a["p_value"] / 2
     assert a["p_mcse"] == pytest.approx(2 * math.sqrt(tail * (1 - tail) / 200_000))
     assert abs(a["p_value"] - b["p_value"]) < 4 * math.hypot(a["p_mcse"], b["p_mcse"])
@@ -116,3 +118,29 @@ def test_planned_associations_are_few_and_computable():
         assert a.x in ratios.columns and a.y in ratios.columns
         assert a.shared_term
     assert association.planned_table()["key"].tolist() == [a.key for a in planned]
+
+
+def test_average_ranks_are_rankdatas_bit_for_bit_with_ties():
+    import numpy as np
+    from scipy.stats import rankdata
+
+    from analysis.stats.association import average_ranks
+
+    rng = np.random.default_rng(3)
+    rows = np.round(rng.random((500, 20)) * 6) / 7  # many ties, non-integer values
+    assert np.array_equal(average_ranks(rows), rankdata(rows, axis=-1))
+    with_nan = rows.copy()
+    with_nan[0, 3] = np.nan
+    assert np.array_equal(average_ranks(with_nan), rankdata(with_nan, axis=-1), equal_nan=True)
+
+
+def test_permuted_ranks_give_the_same_test_as_ranking_each_permutation():
+    import numpy as np
+
+    from analysis.stats.association import permutation_test
+
+    rng = np.random.default_rng(5)
+    x, y = rng.random(20), np.round(rng.random(20) * 5)
+    by_ranking = permutation_test(x, lambda order: y[order], 20, 3000, np.random.default_rng(9))
+    by_permuting = permutation_test(x, lambda order: y[order], 20, 3000, np.random.default_rng(9), permutes=True)
+    assert by_permuting == by_ranking

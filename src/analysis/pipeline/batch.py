@@ -41,6 +41,7 @@ from pathlib import Path
 from analysis import paths
 from analysis.errors import UserError
 from analysis.ingest.rawio import atomic_write_bytes
+from analysis.pipeline import kernels
 from analysis.pipeline.runner import read_notebook, report_failure, run_notebook
 
 DURATIONS_FILE = "durations.json"
@@ -52,6 +53,24 @@ def longest_first(notebooks: list[str], durations: dict[str, float]) -> list[str
         cells = read_notebook(notebook).cells
         return durations.get(Path(notebook).stem, float("inf")), sum(c.cell_type == "code" for c in cells)
     return sorted(notebooks, key=cost, reverse=True)
+
+
+def schedule(layers: list[list[str]], durations: dict[str, float], jobs: int) -> dict[str, tuple[float, float]]:
+    """Each step's estimated (start, end), in seconds from the run's start, when ``layers`` (of step
+    names) run as this module runs them: layer after layer, each longest first on ``jobs``
+    workers. A step not timed yet is taken to last as long as the longest timed one."""
+    default = max(durations.values(), default=1.0)
+    out: dict[str, tuple[float, float]] = {}
+    now = 0.0
+    for layer in layers:
+        free = [now] * max(1, jobs)
+        for name in sorted(layer, key=lambda n: durations.get(n, default), reverse=True):
+            worker = free.index(min(free))
+            start = free[worker]
+            free[worker] = start + durations.get(name, default)
+            out[name] = (start, free[worker])
+        now = max(free) if layer else now
+    return out
 
 
 def read_durations(stamps: Path | None) -> dict[str, float]:
@@ -145,6 +164,16 @@ def _main(args, parser) -> int:
         parser.error("no notebooks given")
     if args.make and not args.stamps:
         parser.error("--make needs --stamps")
+    # Warm kernels: the template starts importing now, beside this process's own start-up; the
+    # workers forked below share it (analysis.pipeline.kernels).
+    kernels.start_template([nb for layer in layers for nb in layer])
+    try:
+        return _run_layers(args, layers)
+    finally:
+        kernels.stop_templates()
+
+
+def _run_layers(args, layers: list[list[str]]) -> int:
     import papermill  # noqa: F401  imported once here, before the workers are forked
 
     stamps = paths.resolve(args.stamps) if args.stamps else None

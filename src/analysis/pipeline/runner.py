@@ -21,8 +21,12 @@ failed run kept under ``build/failed/``.
 
 from __future__ import annotations
 
+import analysis.fastimport  # noqa: F401  first: nbformat, below, must not import rfc3987_syntax
+
+# isort: split
 import argparse
 import ast
+import os
 import re
 import sys
 import tempfile
@@ -172,47 +176,29 @@ def failure_message(err: BaseException) -> tuple[str, str]:
     return text, trace
 
 
-def _ipc_kernel_manager(directory: Path):
-    """A kernel manager talking to the kernel over IPC sockets in ``directory`` (not TCP: nothing
-    listens on the network, and ipykernel does not warn about unencrypted TCP)."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class IPCKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs):
-            kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("ip", str(directory / "kernel"))
-            super().__init__(**kwargs)
-
-        async def _async_interrupt_kernel(self):
-            # jupyter_client interrupts every kernel before shutting it down, and ipykernel then
-            # logs "KeyboardInterrupt caught in kernel" at ERROR level: alarming, and meaningless
-            # here. A kernel whose notebook has finished is idle; the shutdown request suffices
-            # (and jupyter_client still kills a kernel that does not stop in time).
-            if self.shutting_down:
-                return
-            await super()._async_interrupt_kernel()
-
-    return IPCKernelManager
-
-
 def run_notebook(notebook: str | Path, output: str | Path | None = None, parameters: dict | None = None,
-                 progress: bool = True, failed_dir: str | Path = paths.FAILED_RUNS) -> Path:
+                 progress: bool = True, failed_dir: str | Path = paths.FAILED_RUNS, kernels: str | None = None) -> Path:
     """Execute ``notebook`` and store the result at ``output`` (default: in place).
 
     On failure the stored ``output`` is not touched; the partial run goes to ``failed_dir``.
+    ``kernels``: ``warm`` or ``plain`` (default: ``$KERNELS``, else warm where fork is safe; see
+    :mod:`analysis.pipeline.kernels`).
     """
     import papermill as pm  # imported here: papermill is slow to import and not needed otherwise
+
+    from analysis.pipeline import kernels as kinds
 
     notebook = paths.resolve(notebook)
     output = paths.resolve(output) if output else notebook
     check_parameters(notebook, read_notebook(notebook), parameters or {})
+    kinds.start_template([notebook], kernels=kernels)  # warm: this process's template, else one for this notebook
     with tempfile.TemporaryDirectory(prefix="nbrun-") as tmp:
         executed = Path(tmp) / notebook.name
         try:
             pm.execute_notebook(
                 str(notebook), str(executed), parameters=parameters or {}, kernel_name=paths.KERNEL_NAME,
                 cwd=str(notebook.parent), progress_bar=progress, request_save_on_cell_execute=False,
-                kernel_manager_class=_ipc_kernel_manager(Path(tmp)),
+                kernel_manager_class=kinds.kernel_manager(Path(tmp), kernels),
             )
         except BaseException as err:
             if executed.exists():
@@ -267,7 +253,10 @@ def main(argv: list[str] | None = None) -> int:
         target = paths.shown(paths.resolve(args.output or args.notebook))
         print(f"==> running {paths.shown(paths.resolve(args.notebook))} -> {target}"
               + (f" with {parameters}" if parameters else ""), flush=True)
-        run_notebook(args.notebook, args.output, parameters, progress=not args.no_progress)
+        # One notebook gains nothing from a template (it would import for this one kernel only):
+        # an ordinary kernel, unless KERNELS asks for warm ones.
+        single = "plain" if os.environ.get("KERNELS", "auto").strip().lower() in ("", "auto") else None
+        run_notebook(args.notebook, args.output, parameters, progress=not args.no_progress, kernels=single)
     except Exception as err:
         print(report_failure(args.notebook, err, args.verbose, args.output), file=sys.stderr, flush=True)
         return 1

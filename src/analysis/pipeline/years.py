@@ -71,15 +71,22 @@ def run(year: int, jobs: int = 2, verbose: bool = False) -> int:
         return subprocess.run(["make", "--no-print-directory", "reproduce", "YEAR="], cwd=paths.PROJECT_ROOT).returncode
     for folder in folders(year).values():
         folder.mkdir(parents=True, exist_ok=True)
-    import papermill  # noqa: F401  imported once, before the workers are forked
+    from analysis.pipeline import kernels
 
-    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=multiprocessing.get_context("fork")) as pool:
-        for layer in YEAR_LAYERS:
-            failures = [(nb, err) for nb, err in pool.map(_run, layer, [year] * len(layer), [verbose] * len(layer)) if err]
-            for notebook, error in failures:
-                print(f"==> FAILED: {notebook} for {year}\n{error}", file=sys.stderr, flush=True)
-            if failures:
-                return 1
+    # warm kernels: one template, shared by the workers forked below
+    kernels.start_template([paths.NOTEBOOKS / f"{nb}.ipynb" for layer in YEAR_LAYERS for nb in layer])
+    try:
+        import papermill  # noqa: F401  imported once, before the workers are forked
+
+        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=multiprocessing.get_context("fork")) as pool:
+            for layer in YEAR_LAYERS:
+                failures = [(nb, err) for nb, err in pool.map(_run, layer, [year] * len(layer), [verbose] * len(layer)) if err]
+                for notebook, error in failures:
+                    print(f"==> FAILED: {notebook} for {year}\n{error}", file=sys.stderr, flush=True)
+                if failures:
+                    return 1
+    finally:
+        kernels.stop_templates()
     print(f"==> {year}: every notebook that takes a year ran into {paths.shown(folders(year)['root'])}", flush=True)
     return 0
 

@@ -104,19 +104,40 @@ def _pairings(n: int, n_permutations: int, rng: np.random.Generator):
         left -= size
 
 
-def permutation_test(x, y_of, n: int, n_permutations: int, rng: np.random.Generator) -> dict:
+def average_ranks(y: np.ndarray) -> np.ndarray:
+    """Average ranks along the last axis, the same numbers as ``scipy.stats.rankdata(y, axis=-1)``
+    (ties get the mean of their positions), counted rather than sorted: for short rows (n = 20
+    regions) and many of them, faster. Each rank is a count plus a half, exact in floating point,
+    so the result is bit for bit rankdata's. Rows with NaN are left to rankdata."""
+    y = np.asarray(y, dtype=float)
+    if not np.isfinite(y).all():
+        return rankdata(y, axis=-1)
+    less = np.zeros(y.shape, dtype=np.int64)
+    equal = np.zeros(y.shape, dtype=np.int64)
+    for j in range(y.shape[-1]):
+        column = y[..., j:j + 1]
+        less += column < y
+        equal += column == y
+    return less + (equal + 1) / 2
+
+
+def permutation_test(x, y_of, n: int, n_permutations: int, rng: np.random.Generator,
+                     permutes: bool = False) -> dict:
     """Two-sided permutation p of Spearman's rho between ``x`` and ``y_of(order)``.
 
     ``y_of`` takes a batch of pairings (rows of indices) and returns the ``y`` values under each:
     the ratio itself permuted (plain null), or the ratio recomputed from a permuted count (matched
     null). p = min(1, 2 min(upper, lower)) with upper = (1 + #{rho* >= rho}) / (B + 1) (equal
     tails, as the matched null is not centred at 0); exact when every pairing is enumerated.
+    ``permutes``: ``y_of(order)`` is ``y[order]`` for fixed ``y`` (the plain null), so its ranks are
+    ``y``'s ranks in that order and are not ranked again (the same numbers, without the sorting).
     """
     rx = rankdata(np.asarray(x, dtype=float))
     rx = rx - rx.mean()
+    fixed_ranks = rankdata(np.asarray(y_of(np.arange(n)[None, :]), dtype=float), axis=-1)[0] if permutes else None
 
-    def rho_of(y: np.ndarray) -> np.ndarray:
-        ry = rankdata(y, axis=-1)
+    def rho_of(y: np.ndarray, order: np.ndarray | None = None) -> np.ndarray:
+        ry = fixed_ranks[order] if order is not None else average_ranks(y)
         ry = ry - ry.mean(axis=-1, keepdims=True)
         return ry @ rx / np.sqrt((ry ** 2).sum(axis=-1) * (rx ** 2).sum())
 
@@ -124,7 +145,7 @@ def permutation_test(x, y_of, n: int, n_permutations: int, rng: np.random.Genera
     upper = lower = total = 0
     null_sum = 0.0
     for order in _pairings(n, n_permutations, rng):
-        null = rho_of(y_of(order))
+        null = rho_of(None, order) if permutes else rho_of(y_of(order))
         upper += int(np.sum(null >= rho - 1e-12))
         lower += int(np.sum(null <= rho + 1e-12))
         null_sum += float(null.sum())
@@ -162,7 +183,7 @@ def associate(frame: pd.DataFrame, a: Association, n_permutations: int, rng: np.
     x = frame[a.x].to_numpy(dtype=float)
     y = frame[a.y].to_numpy(dtype=float)
     n = len(frame)
-    plain = permutation_test(x, lambda order: y[order], n, n_permutations, rng)
+    plain = permutation_test(x, lambda order: y[order], n, n_permutations, rng, permutes=True)
     out = {"key": a.key, "x": a.x, "y": a.y, "question": a.question, "shared_term": a.shared_term, "n": n,
            "rho": plain["rho"], "p_plain": plain["p_value"], "p_plain_mcse": plain["p_mcse"],
            "null_mean_plain": plain["null_mean"], "resamples": plain["resamples"], "exact": plain["exact"],
