@@ -22,6 +22,7 @@ import pytest
 
 from analysis import paths
 from analysis.pipeline import kernels
+from analysis.pipeline.batch import read_durations
 
 from support import copy_env, copy_worktree, git
 
@@ -38,6 +39,15 @@ def repo(tmp_path_factory):
     return copy_worktree(tmp_path_factory.mktemp("nbval") / "repo")
 
 
+def longest_first(repo) -> list[str]:
+    """The notebooks, longest first by the last run's durations (``.make/durations.json``, else the
+    declared order), so that the two workers finish together: xdist's ``loadfile`` hands out whole
+    notebooks in the order given (``--no-loadscope-reorder``)."""
+    durations = read_durations(paths.PROJECT_ROOT / ".make")
+    names = sorted(p.name for p in (repo / "notebooks").glob("*.ipynb"))
+    return [f"notebooks/{n}" for n in sorted(names, key=lambda n: -durations.get(n[:-len(".ipynb")], 0.0))]
+
+
 def test_every_notebook_shows_its_stored_outputs_and_writes_the_stored_bytes(repo, tmp_path):
     targets = available_dispatch_targets()
     variant = {"NPY_DISABLE_CPU_FEATURES": " ".join(targets)} if targets else {}
@@ -49,9 +59,9 @@ def test_every_notebook_shows_its_stored_outputs_and_writes_the_stored_bytes(rep
                  f"sys.exit(any(f[n] for n in {targets!r}))")
         assert subprocess.run([sys.executable, "-c", check], env=env).returncode == 0
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval", "notebooks",
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval", *longest_first(repo),
          "--nbval-kernel-name", paths.KERNEL_NAME, "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
-         "-n", "2", "--dist", "loadfile", "-o", "addopts=", "-W", "ignore"],
+         "-n", "2", "--dist", "loadfile", "--no-loadscope-reorder", "-o", "addopts=", "-W", "ignore"],
         cwd=repo, env=env, capture_output=True, text=True, timeout=1200)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-3000:]
     assert git(repo, "status", "--porcelain") == "", f"re-executing a notebook under {variant} changed an output"

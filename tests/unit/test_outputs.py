@@ -106,12 +106,12 @@ def test_figures_in_every_language_with_their_caption_files(tmp_path, monkeypatc
     from analysis.pipeline import outputs
 
     drawn = {fmt: figure_bytes(small_figure(), fmt) for fmt in ("png", "svg")}  # drawn once: this test is about captions
-    monkeypatch.setattr(outputs, "figure_bytes", lambda fig, fmt: drawn[fmt])
+    monkeypatch.setattr(outputs, "figure_bytes", lambda fig, fmt, checked=False: drawn[fmt])
     monkeypatch.setattr(OutputWriter, "declared_fields", lambda self, path: N)
     writer = OutputWriter("41_draw_things", tmp_path)
 
     def draw(lang):
-        return Figure(plt.figure(), pd.DataFrame({"n": [1]}), title=f"Title {lang}", notes=["First note.", "Second."],
+        return Figure(small_figure(), pd.DataFrame({"n": [1]}), title=f"Title {lang}", notes=["First note.", "Second."],
                       source="Table 1")
 
     writer.add_figures(tmp_path / "fig", draw, ["kk", "ru", "en"], shown="en")

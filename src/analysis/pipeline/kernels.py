@@ -43,8 +43,11 @@ SWITCH = "KERNELS"
 KINDS = ("warm", "plain")
 #: The provisioner's entry-point name (group ``jupyter_client.kernel_provisioners``).
 PROVISIONER_NAME = "kz-warm-fork"
-#: Per-kernel variables that jupyter_client sets; they may differ between the template and a kernel.
-PER_KERNEL_ENV = ("JPY_PARENT_PID", "JPY_SESSION_NAME", "JPY_INTERRUPT_EVENT", "IPY_INTERRUPT_EVENT")
+#: Variables that may differ between the template and a kernel (each kernel gets its own values):
+#: those jupyter_client sets per kernel, and pytest's name of the running test, which differs for
+#: every notebook nbval runs (kept in the key, it started one template per notebook).
+PER_KERNEL_ENV = ("JPY_PARENT_PID", "JPY_SESSION_NAME", "JPY_INTERRUPT_EVENT", "IPY_INTERRUPT_EVENT",
+                  "PYTEST_CURRENT_TEST")
 KERNEL_MODULE = "ipykernel_launcher"
 
 

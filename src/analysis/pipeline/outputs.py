@@ -58,12 +58,14 @@ def check_width(fig) -> None:
         raise ValueError(f"a figure draws outside its {width:g} in canvas: {', '.join(cut)}; wrap or shorten the labels")
 
 
-def figure_bytes(fig, fmt: str) -> bytes:
+def figure_bytes(fig, fmt: str, checked: bool = False) -> bytes:
     """The figure in ``fmt`` ('png', 'svg' or 'pdf') at its own size (a journal width, at 300 dpi),
-    with nothing that changes between runs."""
+    with nothing that changes between runs; its width checked first (:func:`check_width`) unless
+    the caller has ``checked`` it (the same figure saved in several formats is checked once)."""
     import matplotlib as mpl
 
-    check_width(fig)
+    if not checked:
+        check_width(fig)
     metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}[fmt]
     buffer = io.BytesIO()
@@ -147,7 +149,8 @@ class OutputWriter:
         """``stem``.png and ``stem``.svg, the data behind the figure as ``stem``.csv and, if given,
         its caption as ``stem``.txt."""
         stem = str(stem)
-        out = [self.add_bytes(f"{stem}.{fmt}", figure_bytes(fig, fmt), inputs) for fmt in formats]
+        check_width(fig)  # once: laying the figure out for the check costs as much as saving it
+        out = [self.add_bytes(f"{stem}.{fmt}", figure_bytes(fig, fmt, checked=True), inputs) for fmt in formats]
         out.append(self.add_csv(f"{stem}.csv", data, inputs, fields=fields))
         if caption is not None:
             out.append(self.add_text(f"{stem}.txt", caption, inputs))

@@ -106,19 +106,26 @@ def _pairings(n: int, n_permutations: int, rng: np.random.Generator):
 
 def average_ranks(y: np.ndarray) -> np.ndarray:
     """Average ranks along the last axis, the same numbers as ``scipy.stats.rankdata(y, axis=-1)``
-    (ties get the mean of their positions), counted rather than sorted: for short rows (n = 20
-    regions) and many of them, faster. Each rank is a count plus a half, exact in floating point,
-    so the result is bit for bit rankdata's. Rows with NaN are left to rankdata."""
+    (ties get the mean of their positions), for many short rows at once (n = 20 regions, a million
+    permutations): one sort per row, then each value's tie group from the sorted row. Each rank is
+    (first + last position of its group) / 2 + 1, a count plus a half, exact in floating point, so
+    the result is bit for bit rankdata's. Rows with NaN are left to rankdata."""
     y = np.asarray(y, dtype=float)
     if not np.isfinite(y).all():
         return rankdata(y, axis=-1)
-    less = np.zeros(y.shape, dtype=np.int64)
-    equal = np.zeros(y.shape, dtype=np.int64)
-    for j in range(y.shape[-1]):
-        column = y[..., j:j + 1]
-        less += column < y
-        equal += column == y
-    return less + (equal + 1) / 2
+    n = y.shape[-1]
+    order = np.argsort(y, axis=-1)  # any order within a tie group: its ranks come from its ends
+    ordered = np.take_along_axis(y, order, axis=-1)
+    position = np.broadcast_to(np.arange(n), y.shape)
+    starts = np.ones(y.shape, dtype=bool)
+    starts[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
+    ends = np.ones(y.shape, dtype=bool)
+    ends[..., :-1] = starts[..., 1:]
+    first = np.maximum.accumulate(np.where(starts, position, 0), axis=-1)
+    last = np.flip(np.minimum.accumulate(np.flip(np.where(ends, position, n - 1), axis=-1), axis=-1), axis=-1)
+    ranks = np.empty(y.shape)
+    np.put_along_axis(ranks, order, (first + last) / 2 + 1, axis=-1)
+    return ranks
 
 
 def permutation_test(x, y_of, n: int, n_permutations: int, rng: np.random.Generator,
