@@ -150,7 +150,12 @@ class OutputWriter:
         its caption as ``stem``.txt."""
         stem = str(stem)
         check_width(fig)  # once: laying the figure out for the check costs as much as saving it
-        out = [self.add_bytes(f"{stem}.{fmt}", figure_bytes(fig, fmt, checked=True), inputs) for fmt in formats]
+        engine = fig.get_layout_engine()
+        fig.set_layout_engine("none")  # every format drawn with the layout just checked, not laid out again
+        try:
+            out = [self.add_bytes(f"{stem}.{fmt}", figure_bytes(fig, fmt, checked=True), inputs) for fmt in formats]
+        finally:
+            fig.set_layout_engine(engine)
         out.append(self.add_csv(f"{stem}.csv", data, inputs, fields=fields))
         if caption is not None:
             out.append(self.add_text(f"{stem}.txt", caption, inputs))
