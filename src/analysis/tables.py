@@ -10,12 +10,14 @@ them), Russian or English; :func:`to_markdown` and :func:`to_latex` (booktabs) r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
 
-from analysis.i18n import region_labels, t
+from analysis import i18n
+from analysis.i18n import figure_region_labels, t
 from analysis.ingest.regions import NATIONAL
 from analysis.precision import round_half_up, share_pct
 
@@ -129,11 +131,12 @@ def _same(printed: str, reproduced: str, column: str) -> bool:
 
 
 def localise(table: pd.DataFrame, spec: TableSpec, regions: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Headers and region names in ``lang``; Kazakh keeps the names as the article prints them."""
+    """Headers and region names in ``lang``; Kazakh keeps the names as the article prints them,
+    Russian and English name each region unambiguously as the figures do ("Абайская обл.")."""
     if lang == "kk":
         names = table["region_as_printed"]
     else:
-        labels = region_labels(regions, lang)
+        labels = figure_region_labels(regions, lang)
         names = table["region_iso"].map(lambda code: t("national_total", lang) if code == TOTAL else labels[code])
     out = pd.DataFrame({t("region", lang): names.to_numpy()})
     for column in spec.columns:
@@ -147,18 +150,24 @@ def _cell(value, decimals: int | None) -> str:
     return f"{value:.{decimals}f}" if decimals is not None else f"{int(value)}"
 
 
-def formatted(local: pd.DataFrame, spec: TableSpec) -> list[list[str]]:
-    """Cells as printed: counts as integers, shares with their printed decimals."""
+def formatted(local: pd.DataFrame, spec: TableSpec, lang: str | None = None) -> list[list[str]]:
+    """Cells as printed: counts as integers, shares with their printed decimals (44.0, 5555; the
+    CSV files, and the Kazakh tables, which reproduce the printed ones). With ``lang`` Russian or
+    English, the same digits written as that language writes numbers, for reading (44,0 and 5 555
+    in Russian; 44.0 and 5 555 in English)."""
     decimals = [None] + [spec.shares[c][2] if c in spec.shares else None for c in spec.columns]
-    return [[_cell(v, d) if i else str(v) for i, (v, d) in enumerate(zip(row, decimals, strict=True))]
-            for row in local.itertuples(index=False)]
+    if lang in (None, "kk"):
+        return [[_cell(v, d) if i else str(v) for i, (v, d) in enumerate(zip(row, decimals, strict=True))]
+                for row in local.itertuples(index=False)]
+    return [[str(v) if not i else (i18n.decimal(v, d, lang) if d is not None else i18n.integer(v))
+             for i, (v, d) in enumerate(zip(row, decimals, strict=True))] for row in local.itertuples(index=False)]
 
 
-def to_markdown(local: pd.DataFrame, spec: TableSpec, title: str, note: str) -> str:
+def to_markdown(local: pd.DataFrame, spec: TableSpec, title: str, note: str, lang: str | None = None) -> str:
     header = list(local.columns)
     lines = [f"**{title}**", "", "| " + " | ".join(header) + " |",
              "| " + " | ".join(["---"] + ["---:"] * (len(header) - 1)) + " |"]
-    lines += ["| " + " | ".join(row) + " |" for row in formatted(local, spec)]
+    lines += ["| " + " | ".join(row) + " |" for row in formatted(local, spec, lang)]
     return "\n".join([*lines, "", note, ""])
 
 
@@ -169,10 +178,12 @@ def _tex(text: str) -> str:
     return text
 
 
-def to_latex(local: pd.DataFrame, spec: TableSpec, title: str, note: str, label: str) -> str:
-    """A booktabs table (needs ``\\usepackage{booktabs}``; Cyrillic needs a Unicode engine or T2A)."""
+def to_latex(local: pd.DataFrame, spec: TableSpec, title: str, note: str, label: str, lang: str | None = None) -> str:
+    """A booktabs table (needs ``\\usepackage{booktabs}``; Cyrillic needs a Unicode engine or T2A);
+    thousands grouped by a thin space (``5\\,555``)."""
     header = " & ".join(_tex(h) for h in local.columns) + r" \\"
-    body = [" & ".join(_tex(c) for c in row) + r" \\" for row in formatted(local, spec)]
+    body = [" & ".join(re.sub(r"(?<=\d) (?=\d{3})", r"\\,", _tex(c)) for c in row) + r" \\"
+            for row in formatted(local, spec, lang)]
     return "\n".join([
         r"\begin{table}[htbp]", r"\centering", rf"\caption{{{_tex(title)}}}", rf"\label{{{label}}}",
         r"\begin{tabular}{l" + "r" * len(spec.columns) + "}", r"\toprule", header, r"\midrule",
@@ -203,8 +214,8 @@ def outputs(spec: TableSpec, table: pd.DataFrame, regions: pd.DataFrame, lang: s
     title = t(f"{spec.key}_title", lang, year=year)
     note = t("table_note_recomputed", lang)
     as_printed = pd.DataFrame(formatted(local, spec), columns=local.columns)  # 44.0 stays "44.0"
-    return {"csv": as_printed, "md": to_markdown(local, spec, title, note),
-            "tex": to_latex(local, spec, title, note, label=f"tab:{spec.key}-{lang}")}
+    return {"csv": as_printed, "md": to_markdown(local, spec, title, note, lang),
+            "tex": to_latex(local, spec, title, note, label=f"tab:{spec.key}-{lang}", lang=lang)}
 
 
 def write(run, spec: TableSpec, table: pd.DataFrame, comparison: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:

@@ -174,7 +174,7 @@ def test_stored_errata_and_summary_agree_with_the_csv():
     assert "R24g" in set(items.loc[items["kind"] == "query", "claim_id"])
     assert {"R1b", "R13a", "R18d", "R21a"} <= set(items.loc[items["kind"] == "error", "claim_id"])
     assert {"R2e", "R18f", "R20d"} <= set(items.loc[items["kind"] == "query", "claim_id"])
-    for lang in ("en", "kk"):
+    for lang in ("en", "kk", "ru"):
         text = (RESULTS / f"errata_{lang}.md").read_text(encoding="utf-8")
         assert text.count("\n## ") == 2 and text.count("\n### ") == len(items)
         assert all(cid in text for cid in items["claim_id"])
@@ -182,3 +182,16 @@ def test_stored_errata_and_summary_agree_with_the_csv():
     counts = frame["verdict"].value_counts()
     assert (f"{len(frame)} claims registered: {counts.get('consistent', 0)} consistent, "
             f"{counts.get('inconsistent', 0)} inconsistent, {counts.get('not_checkable', 0)} not checkable.") in summary
+
+
+def test_the_russian_errata_are_in_russian():
+    """Every correction and question has its own Russian text (no English fallback on the Russian
+    edition), with the Russian region names and decimal commas."""
+    items = pd.read_csv(RESULTS / "errata.csv", dtype=str, keep_default_na=False)
+    for _, row in items.iterrows():
+        for field in ("correction", "question"):
+            if row[f"{field}_en"]:
+                assert row[f"{field}_ru"] and row[f"{field}_ru"] != row[f"{field}_en"], (row["claim_id"], field)
+                assert re.search("[а-яё]", row[f"{field}_ru"]), (row["claim_id"], field)
+    text = (RESULTS / "errata_ru.md").read_text(encoding="utf-8")
+    assert "Абайская область" in text and "27,0" in text

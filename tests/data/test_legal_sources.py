@@ -96,7 +96,7 @@ def test_the_written_table_is_the_raw_one_with_the_claims_using_each_fact():
 
 
 def test_the_errata_cite_the_sources_and_no_longer_call_the_facts_the_official_record():
-    for lang in ("en", "kk"):
+    for lang in ("en", "kk", "ru"):
         text = (paths.RESULTS / "claims" / f"errata_{lang}.md").read_text(encoding="utf-8")
         assert "official record" not in text and "ресми деректерімен" not in text
         assert "legal_sources.csv" in text

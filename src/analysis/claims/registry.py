@@ -11,7 +11,7 @@ reading order) and ``claims``. A claim is a mapping with
 - ``reported``: the printed values, as printed (their decimals are the printed precision);
 - ``check``: ``{name: <one of analysis.claims.checks.CHECKS>, args: {...}}``;
 - optional ``ambiguity`` (why the statement can be read more than one way), ``stat_ids``
-  (rows of ``national_indicators.csv`` it prints), ``errata`` (``en`` and ``kk`` templates used
+  (rows of ``national_indicators.csv`` it prints), ``errata`` (``kk``, ``ru`` and ``en`` templates used
   when the claim is inconsistent; ``{placeholders}`` are filled from the check's values), ``query``
   (``en`` and ``kk``: the question to put to the authors where the statement is a matter of wording
   or reading, not of numbers; such a claim goes to the errata's queries, not its errors).
@@ -34,6 +34,7 @@ from analysis.claims import legal_sources
 from analysis.claims.checks import CHECKS
 from analysis.claims.model import REF_KINDS, TABLES, Claim, Context
 from analysis.errors import RawDataError
+from analysis.i18n import LANGUAGES
 from analysis.ingest import gate
 from analysis.ingest.load import load_processed
 from analysis.precision import parse_printed
@@ -118,11 +119,11 @@ def validate_claim(raw: dict, ids: set[str], sections: set[str]) -> Claim:
             for i, ref in enumerate(arg):
                 _check_ref(ref, cid, len(reported), ids, f"{key}[{i}]")
     errata = raw.get("errata") or {}
-    if errata and set(errata) != {"en", "kk"}:
-        raise RegistryError(f"claim {cid}: errata needs exactly the languages en and kk")
+    if errata and set(errata) != set(LANGUAGES):
+        raise RegistryError(f"claim {cid}: errata needs exactly the languages {', '.join(LANGUAGES)}")
     query = raw.get("query") or {}
-    if query and set(query) != {"en", "kk"}:
-        raise RegistryError(f"claim {cid}: query needs exactly the languages en and kk")
+    if query and set(query) != set(LANGUAGES):
+        raise RegistryError(f"claim {cid}: query needs exactly the languages {', '.join(LANGUAGES)}")
     return Claim(
         id=cid, section=raw["section"], paragraph=raw["paragraph"], quote=str(raw["quote"]).strip(),
         reported=tuple(reported), check=name, args=dict(args), lang=raw.get("lang", "kk"),

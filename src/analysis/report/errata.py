@@ -1,4 +1,4 @@
-"""The errata for the journal, in English and Kazakh, in two sections (errors: numeric or factual,
+"""The errata for the journal, in English, Kazakh and Russian, in two sections (errors: numeric or factual,
 with the correction and the evidence; queries: wording, with the question to put to the authors),
 the same items as a table for the HTML report, and the summary of the claims check (the counts the
 README quotes, and the coverage of the article's numbers)."""
@@ -14,6 +14,8 @@ from analysis.claims.model import VERDICTS
 from analysis.claims.tokens import EXCLUSION_REASONS, split_ids
 from analysis.i18n import DECIMAL_COMMA, t
 
+#: The languages of the corrections and questions, in the order of errata.csv's columns.
+TEXT_LANGUAGES = ("en", "kk", "ru")
 _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 
 
@@ -55,7 +57,7 @@ def question(e: Evaluated, lang: str) -> str:
 def errata_frame(evaluated: list[Evaluated]) -> pd.DataFrame:
     """Every erratum item, for the HTML report: kind (error or query), its number within its kind,
     the claim, where it is (in each language), the sentence, the printed value, the proposed
-    correction (en, kk), the evidence, the caveat and the question (en, kk)."""
+    correction (en, kk, ru), the evidence, the caveat and the question (en, kk, ru)."""
     errors, queries = errata_items(evaluated)
     rows = []
     for kind, items in (("error", errors), ("query", queries)):
@@ -64,14 +66,13 @@ def errata_frame(evaluated: list[Evaluated]) -> pd.DataFrame:
             rows.append({"kind": kind, "number": number, "claim_id": c.id, "verdict": r.verdict,
                          **{f"where_{lang}": e.location(lang) for lang in ("kk", "ru", "en")},
                          "quote": c.quote, "printed": "; ".join(c.reported),
-                         "correction_en": erratum_text(e, "en") if r.verdict == "inconsistent" else "",
-                         "correction_kk": erratum_text(e, "kk") if r.verdict == "inconsistent" else "",
+                         **{f"correction_{lang}": erratum_text(e, lang) if r.verdict == "inconsistent" else ""
+                            for lang in TEXT_LANGUAGES},
                          "evidence": r.detail, "caveat": c.ambiguity,
-                         "question_en": question(e, "en") if kind == "query" else "",
-                         "question_kk": question(e, "kk") if kind == "query" else ""})
+                         **{f"question_{lang}": question(e, lang) if kind == "query" else "" for lang in TEXT_LANGUAGES}})
     return pd.DataFrame(rows, columns=["kind", "number", "claim_id", "verdict", "where_kk", "where_ru", "where_en",
-                                       "quote", "printed", "correction_en", "correction_kk", "evidence", "caveat",
-                                       "question_en", "question_kk"])
+                                       "quote", "printed", *[f"correction_{lang}" for lang in TEXT_LANGUAGES],
+                                       "evidence", "caveat", *[f"question_{lang}" for lang in TEXT_LANGUAGES]])
 
 
 def _item(e: Evaluated, number: int, lang: str, kind: str) -> list[str]:
@@ -94,7 +95,7 @@ def _item(e: Evaluated, number: int, lang: str, kind: str) -> list[str]:
 
 
 def render_errata(evaluated: list[Evaluated], header: dict, lang: str) -> str:
-    """Markdown errata for the journal in ``lang`` ('en' or 'kk'), in two sections: errors (numeric or
+    """Markdown errata for the journal in ``lang`` ('en', 'kk' or 'ru'), in two sections: errors (numeric or
     factual, with the correction and the evidence) and queries (wording, with the question to ask)."""
     article = header.get("article", {})
     errors, queries = errata_items(evaluated)

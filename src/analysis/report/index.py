@@ -9,12 +9,13 @@ every number from a file a notebook wrote.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import mistune
 import pandas as pd
 
-from analysis import pipeline
+from analysis import i18n, pipeline
 from analysis.i18n import LANGUAGES, t
 from analysis.pipeline import access
 from analysis.report.html import INDEX, esc, frame_html, img, legend, linked, mark, nobreak, page, png_width, scroll
@@ -110,7 +111,7 @@ def verdicts_section(results: Path, lang: str) -> str:
 
 
 def _text(row: pd.Series, field: str, lang: str) -> tuple[str, str]:
-    """The field in ``lang`` where the errata have it (en, kk), else English; with its language."""
+    """The field in ``lang`` where the errata have it (en, kk, ru), else English; with its language."""
     key = f"{field}_{lang}"
     if key in row and row[key]:
         return row[key], lang
@@ -121,7 +122,7 @@ def errata_section(results: Path, lang: str) -> str:
     items = read_csv(results / "claims" / "errata.csv")
     out = [f"<p>{esc(t('report_errata_intro', lang))} "
            + " · ".join(f'<a href="claims/errata_{code}.md">{esc(t(f"report_language_{code}", lang))} (Markdown)</a>'
-                        for code in ("en", "kk")) + "</p>"]
+                        for code in LANGUAGES) + "</p>"]
     for kind, heading in (("error", "claims_errata_errors"), ("query", "claims_errata_queries")):
         part = items[items["kind"] == kind]
         out.append(f'<h3 id="errata-{kind}">{esc(t(heading, lang))} ({len(part)})</h3>')
@@ -169,10 +170,22 @@ def legal_section(results: Path, lang: str) -> str:
     return "\n".join(out)
 
 
+def shown_number(text: str, lang: str) -> str:
+    """A cell of a table's CSV (44.0, 5555: the printed form) as ``lang`` writes numbers for reading
+    (44,0 or 44.0; 5 555); anything else as it is."""
+    if re.fullmatch(r"\d+", text):
+        return i18n.integer(text)
+    decimals = re.fullmatch(r"\d+\.(\d+)", text)
+    return i18n.decimal(float(text), len(decimals.group(1)), lang) if decimals else text
+
+
 def table_section(results: Path, stem: str, title_key: str, lang: str, table_lang: str | None = None) -> str:
     """A reproduced table (in ``table_lang``, by default the page's language), every cell marked
-    against the printed one."""
+    against the printed one. The Kazakh table shows its numbers as printed; a Russian or English
+    one as its language writes them (:func:`shown_number`)."""
     table = read_csv(results / "tables" / f"{stem}_{table_lang or lang}.csv")
+    if (table_lang or lang) != "kk":
+        table = table.map(lambda cell: shown_number(cell, table_lang or lang) if isinstance(cell, str) else cell)
     comparison = read_csv(results / "tables" / f"{stem}_comparison.csv")
     status = comparison.pivot_table(index="line", columns="column", values="status", aggfunc="first")
     status.index = status.index.astype(int)

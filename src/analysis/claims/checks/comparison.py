@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from analysis.claims.checks.base import HUNDRED, _ambiguity, _not_checkable, _sources, _verdict, check
 from analysis.claims.model import Claim, Context, Quantity, Result, as_text, signed
+from analysis.i18n import LANGUAGES
 from analysis.precision import consistent_at_precision, parse_printed, share_pct
 
 
@@ -78,10 +79,8 @@ def extremes(claim: Claim, ctx: Context, table: str, column: str, direction: str
         outranked = [r for r in regions if missed and values[r] < max(values[m] for m in missed)]
     else:
         outranked = [r for r in regions if missed and values[r] > min(values[m] for m in missed)]
-    values_out = {"expected_en": listing(expected, "en"), "expected_kk": listing(expected, "kk"),
-                  "named_en": listing(regions, "en"), "named_kk": listing(regions, "kk"),
-                  "missed_en": listing(missed_sorted, "en"), "missed_kk": listing(missed_sorted, "kk"),
-                  "outranked_en": listing(outranked, "en"), "outranked_kk": listing(outranked, "kk"),
+    lists = {"expected": expected, "named": regions, "missed": missed_sorted, "outranked": outranked}
+    values_out = {**{f"{name}_{lang}": listing(keys, lang) for name, keys in lists.items() for lang in LANGUAGES},
                   "reported": ", ".join(ctx.region_name(r) for r in regions),
                   "recomputed": ", ".join(ctx.region_name(r) for r in expected)}
     return Result(_verdict(ok and order_ok), values_out["recomputed"], detail + _ambiguity(claim), values=values_out)
