@@ -143,7 +143,7 @@ def test_malformed_registry_is_refused_naming_the_claim(change, message):
 def test_load_registry_names_the_file_the_line_and_the_claim(data_copy):
     data_copy.edit("claims.yml", lambda t: t.replace("  - id: AKK-1\n    section: abstract_kk\n",
                                                       "  - id: AKK-1\n    sektion: abstract_kk\n", 1))
-    with pytest.raises(RawDataError, match=r"claims.yml, line 48, claim AKK-1: unknown keys \['sektion'\]"):
+    with pytest.raises(RawDataError, match=r"claims.yml, line 50, claim AKK-1: unknown keys \['sektion'\]"):
         registry.load_registry(data_copy.raw, data_copy.package)
 
 
