@@ -87,6 +87,8 @@ def readme_table(run: dict) -> str:
         return f"{'≤' if op == '<=' else '≥'} {limit:g}: {verdict(key, r[key])}"
 
     identical = run["identical"]
+    jobs = run.get("jobs", 2)
+    least = t["c"] + t["bare"] / jobs  # the floor's work plus the computation split evenly over the workers
     rows = [
         ("cold: fresh clone, new `.venv`, empty package caches, `make reproduce`", f"{t['cold']:.1f}", "", ""),
         ("(b) `make reproduce` from clean outputs, warm kernels", f"{t['b']:.1f}", "", ""),
@@ -102,6 +104,9 @@ def readme_table(run: dict) -> str:
         ("(b)/(c)", f"{t['b']:.1f} / {t['c']:.1f}", f"{r['b/c']:.2f}", target("b/c")),
         ("(c)/(bare): the floor against the bare computation", f"{t['c']:.1f} / {t['bare']:.1f}", f"{r['c/bare']:.2f}", ""),
         ("(b)/(bare)", f"{t['b']:.1f} / {t['bare']:.1f}", f"{r['b/bare']:.2f}", ""),
+        (f"(c) + (bare)/{jobs}: roughly the least (b) can be on {jobs} workers", f"{least:.1f}", "", ""),
+        ("(b)/(c) at best: ((c) + (bare)/workers) / (c)", f"{least:.1f} / {t['c']:.1f}", f"{least / t['c']:.2f}", ""),
+        ("(d)/(b) at best: (d) / ((c) + (bare)/workers)", f"{t['d']:.1f} / {least:.1f}", f"{t['d'] / least:.2f}", ""),
         ("outputs byte-identical with warm and with ordinary kernels", "", "yes" if all(identical.values()) else
          "no: " + ", ".join(k for k, v in identical.items() if not v), "required: " + ("met" if all(identical.values()) else "missed")),
         ("(e) no-op `make reproduce`", f"{t['e']:.2f}", "", target("e")),
@@ -234,7 +239,7 @@ def main() -> int:
                f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
                f"Python {platform.python_version()}, {len(nbs)} notebooks, "
                f"load average {os.getloadavg()[0]:.1f} at the end")
-    run = {"date": date.today().isoformat(), "machine": machine, "seconds": t, "identical": identical}
+    run = {"date": date.today().isoformat(), "machine": machine, "jobs": jobs, "seconds": t, "identical": identical}
     out = paths.PROJECT_ROOT / "build" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(run, indent=1) + "\n", encoding="utf-8")
