@@ -16,7 +16,7 @@ from analysis.claims.evaluate import REPORT_COLUMNS, Evaluated, legal_uses, repo
 from analysis.claims.model import Claim, Context
 from analysis.errors import RawDataError
 
-ACT_COLUMNS = ["act_id", "title_en", "adoption_date", "adoption_instrument", "period", "kz_action",
+ACT_COLUMNS = ["act_id", "title_en", "title_ru", "adoption_date", "adoption_instrument", "period", "kz_action",
                "kz_action_date", "kz_signature_date", "target_value", "source_url", "confidence"]
 SOURCE_COLUMNS = ["act_id", "field", "value", "status", "verified_part", "replaced_value", "source_url",
                   "source_title", "identifier", "quote", "quote_rechecked", "note"]
@@ -25,11 +25,11 @@ URL = "https://example.org/res"
 
 def acts_frame(changes: dict | None = None) -> pd.DataFrame:
     """Two acts as legal_acts.csv holds them (text, indexed by line)."""
-    rows = [{"act_id": "CRC", "title_en": "Convention", "adoption_date": "1989-11-20", "adoption_instrument": "A/RES/44/25",
-             "period": "", "kz_action": "ratification", "kz_action_date": "1994-08-12", "kz_signature_date": "",
+    rows = [{"act_id": "CRC", "title_en": "Convention", "title_ru": "Конвенция", "adoption_date": "1989-11-20",
+             "adoption_instrument": "A/RES/44/25", "period": "", "kz_action": "ratification", "kz_action_date": "1994-08-12", "kz_signature_date": "",
              "target_value": "", "source_url": URL, "confidence": "partly_verified"},
-            {"act_id": "PROG", "title_en": "Programme", "adoption_date": "2010-12-07", "adoption_instrument": "",
-             "period": "2011-2020", "kz_action": "", "kz_action_date": "", "kz_signature_date": "",
+            {"act_id": "PROG", "title_en": "Programme", "title_ru": "Программа", "adoption_date": "2010-12-07",
+             "adoption_instrument": "", "period": "2011-2020", "kz_action": "", "kz_action_date": "", "kz_signature_date": "",
              "target_value": "70", "source_url": "https://example.org/prog", "confidence": "partly_verified"}]
     for (act, column), value in (changes or {}).items():
         next(r for r in rows if r["act_id"] == act)[column] = value
@@ -202,6 +202,7 @@ def test_outputs_list_every_fact_with_the_claims_using_it(ctx):
     assert uses == {("CRC", "kz_action"): ["R1"], ("CRC", "kz_action_date"): ["R1"]}
     frame = ls.output_frame(ctx.legal_sources, ctx.legal_acts, uses)
     assert list(frame.columns) == ls.OUTPUT_COLUMNS and len(frame) == 7
+    assert set(frame["title_ru"]) == {"Конвенция", "Программа"}, "the Russian titles, for the Russian report"
     assert frame.set_index(["act_id", "field"]).loc[("CRC", "kz_action_date"), "claim_ids"] == "R1"
     counts = ls.counts(ctx.legal_sources).set_index("act_id")
     assert counts.loc["total"].to_dict() == {"verified": 4, "verified (year only)": 1, "corrected": 1, "unverified": 1}

@@ -44,7 +44,7 @@ URL_SEP, QUOTE_SEP = " ; ", " | "
 #: ``legal_acts.csv``'s ``confidence``: every fact sourced, some, or none.
 CONFIDENCE = ("verified", "partly_verified", "unverified")
 #: The columns of ``results/claims/legal_sources.csv`` (one row per fact, with the claims using it).
-OUTPUT_COLUMNS = ["act_id", "title_en", "field", "value", "status", "verified_part", "replaced_value", "source_url",
+OUTPUT_COLUMNS = ["act_id", "title_en", "title_ru", "field", "value", "status", "verified_part", "replaced_value", "source_url",
                   "source_title", "identifier", "quote", "quote_rechecked", "note", "claim_ids"]
 
 
@@ -207,8 +207,9 @@ def output_frame(sources: dict[tuple[str, str], LegalSource], acts: pd.DataFrame
     """``results/claims/legal_sources.csv``: every fact with its source and the claims using it
     (``uses``: (act_id, field) -> claim ids), in the order of ``legal_sources.csv``."""
     titles = dict(zip(acts["act_id"], acts["title_en"], strict=True))
-    rows = [{"act_id": s.act_id, "title_en": titles[s.act_id], "field": s.field, "value": s.value, "status": s.status,
-             "verified_part": s.verified_part, "replaced_value": s.replaced_value, "source_url": s.url,
+    titles_ru = dict(zip(acts["act_id"], acts["title_ru"], strict=True))
+    rows = [{"act_id": s.act_id, "title_en": titles[s.act_id], "title_ru": titles_ru[s.act_id], "field": s.field,
+             "value": s.value, "status": s.status, "verified_part": s.verified_part, "replaced_value": s.replaced_value, "source_url": s.url,
              "source_title": s.title, "identifier": s.identifier, "quote": s.quote,
              "quote_rechecked": s.quote_rechecked, "note": s.note,
              "claim_ids": "; ".join(uses.get((s.act_id, s.field), []))} for s in sources.values()]

@@ -165,7 +165,9 @@ def legal_section(results: Path, lang: str) -> str:
             body.append(f'<tr class="{esc(f["status"])}"><td>{esc(f["field"])}</td><td>{esc(f["value"])}</td>'
                         f'<td>{mark(f["status"], lang)}</td><td>{source}</td><td class="prose">{esc(f["quote"])}{note}</td>'
                         f"<td>{claims}</td></tr>")
-        out.append(f'<h3 id="legal-{esc(act)}">{esc(rows["title_en"].iloc[0])}</h3>')
+        title, title_lang = (rows["title_ru"].iloc[0], "ru") if lang == "ru" and rows["title_ru"].iloc[0] else (
+            rows["title_en"].iloc[0], "en")  # the register has English and Russian titles
+        out.append(f'<h3 id="legal-{esc(act)}" lang="{title_lang}">{esc(title)}</h3>')
         out.append(scroll(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"))
     return "\n".join(out)
 
