@@ -155,7 +155,8 @@ class OutputWriter:
         try:
             out = [self.add_bytes(f"{stem}.{fmt}", figure_bytes(fig, fmt, checked=True), inputs) for fmt in formats]
         finally:
-            fig.set_layout_engine(engine)
+            if engine is not None:  # (None would mean "as rcParams say", not "as it was")
+                fig.set_layout_engine(engine)
         out.append(self.add_csv(f"{stem}.csv", data, inputs, fields=fields))
         if caption is not None:
             out.append(self.add_text(f"{stem}.txt", caption, inputs))
