@@ -32,8 +32,8 @@ def test_only_an_ipykernel_launcher_command_is_forked():
 def test_kernels_draw_with_agg_and_share_a_template_whatever_their_per_kernel_variables():
     env = kernels.kernel_env({"PATH": "/bin", "MPLBACKEND": "TkAgg"})
     assert env == {"PATH": "/bin", "MPLBACKEND": "Agg"}
-    one = {**env, "JPY_PARENT_PID": "1", "JPY_SESSION_NAME": "a"}
-    other = {**env, "JPY_PARENT_PID": "2"}
+    one = {**env, "JPY_PARENT_PID": "1", "JPY_SESSION_NAME": "a", "PYTEST_CURRENT_TEST": "a.ipynb::Cell 0 (setup)"}
+    other = {**env, "JPY_PARENT_PID": "2", "PYTEST_CURRENT_TEST": "b.ipynb::Cell 0 (setup)"}  # nbval: one per notebook
     assert env_key(one, kernels.PER_KERNEL_ENV) == env_key(other, kernels.PER_KERNEL_ENV)
     assert env_key(env, kernels.PER_KERNEL_ENV) != env_key({**env, "OPENBLAS_CORETYPE": "Prescott"},
                                                           kernels.PER_KERNEL_ENV), "import-time variables count"
