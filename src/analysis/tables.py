@@ -150,17 +150,26 @@ def _cell(value, decimals: int | None) -> str:
     return f"{value:.{decimals}f}" if decimals is not None else f"{int(value)}"
 
 
+def readable(cell: str, lang: str) -> str:
+    """A cell in its printed form (44.0, 5555) as ``lang`` writes numbers for reading: Kazakh as
+    printed (the Kazakh tables reproduce the printed ones), Russian and English with the language's
+    decimal separator and thousands grouped (44,0 or 44.0; 5 555); anything else as it is."""
+    if lang == "kk":
+        return cell
+    if re.fullmatch(r"\d+", cell):
+        return i18n.integer(cell)
+    decimals = re.fullmatch(r"\d+\.(\d+)", cell)
+    return i18n.decimal(float(cell), len(decimals.group(1)), lang) if decimals else cell
+
+
 def formatted(local: pd.DataFrame, spec: TableSpec, lang: str | None = None) -> list[list[str]]:
     """Cells as printed: counts as integers, shares with their printed decimals (44.0, 5555; the
-    CSV files, and the Kazakh tables, which reproduce the printed ones). With ``lang`` Russian or
-    English, the same digits written as that language writes numbers, for reading (44,0 and 5 555
-    in Russian; 44.0 and 5 555 in English)."""
+    CSV files). With ``lang``, the same digits as that language writes them for reading
+    (:func:`readable`)."""
     decimals = [None] + [spec.shares[c][2] if c in spec.shares else None for c in spec.columns]
-    if lang in (None, "kk"):
-        return [[_cell(v, d) if i else str(v) for i, (v, d) in enumerate(zip(row, decimals, strict=True))]
-                for row in local.itertuples(index=False)]
-    return [[str(v) if not i else (i18n.decimal(v, d, lang) if d is not None else i18n.integer(v))
-             for i, (v, d) in enumerate(zip(row, decimals, strict=True))] for row in local.itertuples(index=False)]
+    printed = [[_cell(v, d) if i else str(v) for i, (v, d) in enumerate(zip(row, decimals, strict=True))]
+               for row in local.itertuples(index=False)]
+    return printed if lang is None else [[row[0], *(readable(c, lang) for c in row[1:])] for row in printed]
 
 
 def to_markdown(local: pd.DataFrame, spec: TableSpec, title: str, note: str, lang: str | None = None) -> str:

@@ -113,13 +113,9 @@ def _module_file(name: str):
 def _code_closure(notebook) -> set:
     """Every file of src/analysis a notebook's code reaches through imports (and each package's
     ``__init__`` on the way)."""
-    import json
+    from analysis.pipeline.kernel_template import notebook_imports
 
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    todo = set()
-    for cell in cells:
-        if cell["cell_type"] == "code":
-            todo |= _analysis_imports("".join(cell["source"]), "notebook")
+    todo = {name for name in notebook_imports(notebook) if name.split(".")[0] == "analysis"}
     seen = set()
     while todo:
         name = todo.pop()

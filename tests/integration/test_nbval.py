@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from analysis import paths
 from analysis.pipeline import kernels
-from analysis.pipeline.batch import read_durations
+from analysis.pipeline.batch import longest_first, read_durations
 
 from support import copy_env, copy_worktree, git
 
@@ -39,13 +40,13 @@ def repo(tmp_path_factory):
     return copy_worktree(tmp_path_factory.mktemp("nbval") / "repo")
 
 
-def longest_first(repo) -> list[str]:
-    """The notebooks, longest first by the last run's durations (``.make/durations.json``, else the
-    declared order), so that the two workers finish together: xdist's ``loadfile`` hands out whole
-    notebooks in the order given (``--no-loadscope-reorder``)."""
-    durations = read_durations(paths.PROJECT_ROOT / ".make")
-    names = sorted(p.name for p in (repo / "notebooks").glob("*.ipynb"))
-    return [f"notebooks/{n}" for n in sorted(names, key=lambda n: -durations.get(n[:-len(".ipynb")], 0.0))]
+def notebooks_longest_first(repo) -> list[str]:
+    """The copy's notebooks in the order the batch runner starts them (the last run's durations,
+    ``.make/durations.json``, then code cells), so that the two workers finish together: xdist's
+    ``loadfile`` hands out whole notebooks in the order given (``--no-loadscope-reorder``)."""
+    ordered = longest_first(sorted(map(str, (repo / "notebooks").glob("*.ipynb"))),
+                            read_durations(paths.PROJECT_ROOT / ".make"))
+    return [Path(nb).relative_to(repo).as_posix() for nb in ordered]
 
 
 def test_every_notebook_shows_its_stored_outputs_and_writes_the_stored_bytes(repo, tmp_path):
@@ -59,7 +60,7 @@ def test_every_notebook_shows_its_stored_outputs_and_writes_the_stored_bytes(rep
                  f"sys.exit(any(f[n] for n in {targets!r}))")
         assert subprocess.run([sys.executable, "-c", check], env=env).returncode == 0
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval", *longest_first(repo),
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval", *notebooks_longest_first(repo),
          "--nbval-kernel-name", paths.KERNEL_NAME, "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
          "-n", "2", "--dist", "loadfile", "--no-loadscope-reorder", "-o", "addopts=", "-W", "ignore"],
         cwd=repo, env=env, capture_output=True, text=True, timeout=1200)

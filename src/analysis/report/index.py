@@ -9,17 +9,17 @@ every number from a file a notebook wrote.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import mistune
 import pandas as pd
 
-from analysis import i18n, pipeline
+from analysis import pipeline
 from analysis.i18n import LANGUAGES, t
 from analysis.pipeline import access
 from analysis.report.html import INDEX, esc, frame_html, img, legend, linked, mark, nobreak, page, png_width, scroll
 from analysis.report.provenance import provenance
+from analysis.tables import readable
 
 #: The report's sections: anchor -> translation key of the heading.
 SECTIONS = {"reproduce": "report_reproduce", "verdicts": "report_verdicts", "errata": "report_errata",
@@ -172,22 +172,12 @@ def legal_section(results: Path, lang: str) -> str:
     return "\n".join(out)
 
 
-def shown_number(text: str, lang: str) -> str:
-    """A cell of a table's CSV (44.0, 5555: the printed form) as ``lang`` writes numbers for reading
-    (44,0 or 44.0; 5 555); anything else as it is."""
-    if re.fullmatch(r"\d+", text):
-        return i18n.integer(text)
-    decimals = re.fullmatch(r"\d+\.(\d+)", text)
-    return i18n.decimal(float(text), len(decimals.group(1)), lang) if decimals else text
-
-
 def table_section(results: Path, stem: str, title_key: str, lang: str, table_lang: str | None = None) -> str:
     """A reproduced table (in ``table_lang``, by default the page's language), every cell marked
     against the printed one. The Kazakh table shows its numbers as printed; a Russian or English
-    one as its language writes them (:func:`shown_number`)."""
+    one as its language writes them (:func:`analysis.tables.readable`)."""
     table = read_csv(results / "tables" / f"{stem}_{table_lang or lang}.csv")
-    if (table_lang or lang) != "kk":
-        table = table.map(lambda cell: shown_number(cell, table_lang or lang) if isinstance(cell, str) else cell)
+    table = table.map(lambda cell: readable(cell, table_lang or lang))
     comparison = read_csv(results / "tables" / f"{stem}_comparison.csv")
     status = comparison.pivot_table(index="line", columns="column", values="status", aggfunc="first")
     status.index = status.index.astype(int)
