@@ -156,3 +156,35 @@ def test_the_notebook_shows_the_written_png_at_its_natural_size(tmp_path):
     assert image.width == round(width_px * 100 / 300)
     with pytest.raises(ValueError, match="not a PNG"):
         writer.image(svg)
+
+
+def leader_line_figure():
+    """Six labels on one point: adjustText pushes them apart and draws leader lines."""
+    from analysis.figures.style import label_points
+
+    fig, ax = new_figure("column", 2)
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.scatter([5] * 6, [5] * 6)
+    label_points(ax, [5] * 6, [5] * 6, [f"Қостанай {i}" for i in range(6)])
+    return fig
+
+
+@pytest.mark.parametrize("make", [small_figure, leader_line_figure])
+def test_saving_without_the_dry_run_draw_keeps_the_bytes(tmp_path, make):
+    """add_figure lays a figure out once and saves every format without laying it out again and
+    without savefig's dry-run draw, unless a leader line needs it (needs_dry_run): the bytes are
+    those saved with a dry run before every save."""
+    from analysis.pipeline.outputs import check_width, needs_dry_run
+
+    reference = make()
+    check_width(reference)  # lays it out
+    reference.set_layout_engine("none")  # a placeholder engine: savefig draws twice
+    expected = {fmt: figure_bytes(reference, fmt, checked=True) for fmt in ("png", "svg")}
+    fig = make()
+    assert needs_dry_run(fig) == (make is leader_line_figure)
+    writer = OutputWriter("20_draw_things", tmp_path)
+    writer.add_figure(tmp_path / "fig", fig, pd.DataFrame({"n": [1]}), fields=N)
+    plt.close("all")
+    writer.finish()
+    assert {fmt: (tmp_path / f"fig.{fmt}").read_bytes() for fmt in ("png", "svg")} == expected

@@ -58,6 +58,17 @@ def check_width(fig) -> None:
         raise ValueError(f"a figure draws outside its {width:g} in canvas: {', '.join(cut)}; wrap or shorten the labels")
 
 
+def needs_dry_run(fig) -> bool:
+    """Whether saving ``fig`` needs matplotlib's dry-run draw before the real one: a leader line
+    clipped by its label (adjustText's arrows, ``patchA`` a text) takes the label's extent from
+    the label's last draw, so without a draw at the output's resolution first the line runs into
+    the label's first letters."""
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.text import Text
+
+    return any(isinstance(arrow.patchA, Text) for arrow in fig.findobj(FancyArrowPatch))
+
+
 def figure_bytes(fig, fmt: str, checked: bool = False) -> bytes:
     """The figure in ``fmt`` ('png', 'svg' or 'pdf') at its own size (a journal width, at 300 dpi),
     with nothing that changes between runs; its width checked first (:func:`check_width`) unless
@@ -148,10 +159,19 @@ class OutputWriter:
                    caption: str | None = None) -> list[Path]:
         """``stem``.png and ``stem``.svg, the data behind the figure as ``stem``.csv and, if given,
         its caption as ``stem``.txt."""
+        import matplotlib as mpl
+
         stem = str(stem)
         check_width(fig)  # once: laying the figure out for the check costs as much as saving it
         engine = fig.get_layout_engine()
-        fig.set_layout_engine("none")  # every format drawn with the layout just checked, not laid out again
+        # Every format is drawn with the layout just checked, not laid out again. With no layout
+        # engine at all, savefig draws the figure once per format; with a "none" placeholder it
+        # draws it twice (a dry run first), which only leader lines need (see needs_dry_run).
+        if needs_dry_run(fig):
+            fig.set_layout_engine("none")
+        else:
+            with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+                fig.set_layout_engine(None)
         try:
             out = [self.add_bytes(f"{stem}.{fmt}", figure_bytes(fig, fmt, checked=True), inputs) for fmt in formats]
         finally:
