@@ -133,8 +133,10 @@ def overflowing(fig, tolerance: float = 1.0) -> list[str]:
     """What of ``fig`` is drawn outside its canvas (cut off at the journal width): every axes with
     its tick labels, axis labels and title, and every figure legend, as laid out for drawing.
     Empty when everything fits."""
-    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
     canvas = fig.bbox
     parts = [(f"axes {i} ({ax.get_xlabel() or ax.get_ylabel() or ax.get_title()!r})", ax.get_tightbbox(renderer))
              for i, ax in enumerate(fig.axes) if ax.get_visible()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -27,6 +28,18 @@ BACK_LINK = ('\n<nav style="font-family:sans-serif;padding:.5em 1em;border-botto
              '<a href="../index_ru.html">Отчёт</a> · <a href="../article.html">Article, annotated</a></nav>\n')
 
 
+@functools.cache
+def html_exporter():
+    """nbconvert's HTML exporter with the lab template, made once: it compiles its templates when
+    made, which costs more than rendering a notebook."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    exporter.log.setLevel("ERROR")  # not the accessibility notes on the figures' alt text
+    exporter.exclude_input_prompt = False
+    return exporter
+
+
 def render_notebook(path: Path) -> tuple[str, str]:
     """A notebook as HTML with its stored outputs, no scripts, nothing remote.
 
@@ -34,12 +47,7 @@ def render_notebook(path: Path) -> tuple[str, str]:
     notebook, so the page links ``notebook.css`` instead of carrying them (styles inside the
     outputs, such as those of styled tables, stay where they are).
     """
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab")
-    exporter.log.setLevel("ERROR")  # not the accessibility notes on the figures' alt text
-    exporter.exclude_input_prompt = False
-    page, _ = exporter.from_notebook_node(nbformat.read(access(path), as_version=4))
+    page, _ = html_exporter().from_notebook_node(nbformat.read(access(path), as_version=4))
     page = strip_remote(page)
     head, end, rest = page.partition("</head>")
     styles = re.findall(r"<style\b[^>]*>.*?</style>", head, flags=re.S | re.I)
