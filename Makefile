@@ -102,6 +102,9 @@ register-year: $(INSTALLED) ## Describe YEAR's raw files (data/raw/*_YEAR.csv) w
 	@test -n "$(YEAR)" || { echo "usage: make register-year YEAR=2024" >&2; exit 2; }
 	$(PY) -m analysis.ingest.datapackage register $(YEAR)
 
+# The installed packages are compiled to bytecode once, here: every kernel and tool then imports
+# them from .pyc files, also where Python may not write them (PYTHONDONTWRITEBYTECODE, a read-only
+# .venv), instead of compiling pandas, scipy and matplotlib from source in every new process.
 # A venv that lives elsewhere (a test's copy of the tree borrowing this project's .venv, or
 # VENV=/path/to/another) is used as it is: reinstalling would point its editable install here.
 $(INSTALLED): requirements.lock pyproject.toml
@@ -111,7 +114,7 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON_BOOT) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'; \
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV); \
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); \
-	$(UV) pip sync --quiet --python $(PY) --require-hashes requirements.lock; \
+	$(UV) pip sync --quiet --python $(PY) --require-hashes --compile-bytecode requirements.lock; \
 	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation --editable .; \
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 ($(KERNEL))" >/dev/null; \
 	touch $@; \
