@@ -107,24 +107,29 @@ def _pairings(n: int, n_permutations: int, rng: np.random.Generator):
 def average_ranks(y: np.ndarray) -> np.ndarray:
     """Average ranks along the last axis, the same numbers as ``scipy.stats.rankdata(y, axis=-1)``
     (ties get the mean of their positions), for many short rows at once (n = 20 regions, a million
-    permutations): one sort per row, then each value's tie group from the sorted row. Each rank is
-    (first + last position of its group) / 2 + 1, a count plus a half, exact in floating point, so
-    the result is bit for bit rankdata's. Rows with NaN are left to rankdata."""
+    permutations): one sort per row. A row without ties gets the ranks 1..n in its sorted order;
+    in a row with ties each rank is (first + last position of its tie group) / 2 + 1, a count plus a
+    half, exact in floating point, so the result is bit for bit rankdata's. Rows with NaN are left
+    to rankdata."""
     y = np.asarray(y, dtype=float)
     if not np.isfinite(y).all():
         return rankdata(y, axis=-1)
     n = y.shape[-1]
     order = np.argsort(y, axis=-1)  # any order within a tie group: its ranks come from its ends
     ordered = np.take_along_axis(y, order, axis=-1)
-    position = np.broadcast_to(np.arange(n), y.shape)
     starts = np.ones(y.shape, dtype=bool)
     starts[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
-    ends = np.ones(y.shape, dtype=bool)
-    ends[..., :-1] = starts[..., 1:]
-    first = np.maximum.accumulate(np.where(starts, position, 0), axis=-1)
-    last = np.flip(np.minimum.accumulate(np.flip(np.where(ends, position, n - 1), axis=-1), axis=-1), axis=-1)
+    ranked = np.broadcast_to(np.arange(1, n + 1, dtype=float), y.shape).copy()  # no ties: position + 1
+    tied = ~starts.all(axis=-1)
+    if tied.any():
+        position = np.broadcast_to(np.arange(n), ranked[tied].shape)
+        first = np.maximum.accumulate(np.where(starts[tied], position, 0), axis=-1)
+        ends = np.ones(first.shape, dtype=bool)
+        ends[..., :-1] = starts[tied][..., 1:]
+        last = np.flip(np.minimum.accumulate(np.flip(np.where(ends, position, n - 1), axis=-1), axis=-1), axis=-1)
+        ranked[tied] = (first + last) / 2 + 1
     ranks = np.empty(y.shape)
-    np.put_along_axis(ranks, order, (first + last) / 2 + 1, axis=-1)
+    np.put_along_axis(ranks, order, ranked, axis=-1)
     return ranks
 
 
@@ -141,12 +146,20 @@ def permutation_test(x, y_of, n: int, n_permutations: int, rng: np.random.Genera
     """
     rx = rankdata(np.asarray(x, dtype=float))
     rx = rx - rx.mean()
-    fixed_ranks = rankdata(np.asarray(y_of(np.arange(n)[None, :]), dtype=float), axis=-1)[0] if permutes else None
+    spread_x = (rx ** 2).sum()
+    if permutes:  # y's ranks, centred: in any order, every row has the same mean and spread
+        fixed = rankdata(np.asarray(y_of(np.arange(n)[None, :]), dtype=float), axis=-1)[0]
+        fixed = fixed - fixed.mean()
+        norm_fixed = np.sqrt((fixed ** 2).sum() * spread_x)
 
     def rho_of(y: np.ndarray, order: np.ndarray | None = None) -> np.ndarray:
-        ry = fixed_ranks[order] if order is not None else average_ranks(y)
+        # Ranks are counts and halves and their means, sums and squares are exact in floating point,
+        # so the plain null's constant mean and spread give bit for bit the per-row numbers.
+        if order is not None:
+            return fixed[order] @ rx / norm_fixed
+        ry = average_ranks(y)
         ry = ry - ry.mean(axis=-1, keepdims=True)
-        return ry @ rx / np.sqrt((ry ** 2).sum(axis=-1) * (rx ** 2).sum())
+        return ry @ rx / np.sqrt((ry ** 2).sum(axis=-1) * spread_x)
 
     rho = float(rho_of(y_of(np.arange(n)[None, :]))[0])
     upper = lower = total = 0
