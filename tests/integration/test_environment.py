@@ -100,3 +100,17 @@ def test_the_lock_installs_on(platform, tmp_path):
             pytest.skip(f"the package index cannot be reached and uv's cache lacks {platform}: {result.stderr[-300:]}")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Would install" in result.stderr
+
+
+def test_installed_packages_are_compiled_to_bytecode():
+    """make venv compiles the installed packages (uv --compile-bytecode): a kernel imports them from
+    .pyc files even where Python may not write any (PYTHONDONTWRITEBYTECODE, a read-only .venv),
+    instead of compiling pandas, scipy and matplotlib from source in every new process."""
+    import importlib.util
+
+    if Path(sys.prefix).resolve() != (paths.PROJECT_ROOT / ".venv").resolve():
+        pytest.skip("not this project's .venv (made by make venv)")
+    missing = [name for name in ("numpy", "pandas", "scipy.stats", "matplotlib.pyplot", "statsmodels.api",
+                                 "ipykernel.kernelapp", "papermill", "nbconvert")
+               if not Path(importlib.util.cache_from_source(importlib.util.find_spec(name).origin)).exists()]
+    assert not missing, f"{missing} have no bytecode: run make distclean, then make venv"
