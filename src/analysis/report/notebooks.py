@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import analysis.fastimport  # noqa: F401  first: nbformat, below, must not import rfc3987_syntax
+
+# isort: split
 import functools
 import re
 from pathlib import Path
