@@ -11,6 +11,7 @@ when it is missing); Playwright drives it. Without either, the tests are skipped
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from html.parser import HTMLParser
@@ -58,10 +59,12 @@ class Ids(HTMLParser):
         self.ids.update(v for k, v in attrs if k in ("id", "name") and v)
 
 
-def ids_of(path: Path) -> set[str]:
+@functools.cache
+def ids_of(path: Path) -> frozenset[str]:
+    """The anchors of a page, read once per test session (pages link to the same big pages many times)."""
     parser = Ids()
     parser.feed(path.read_text(encoding="utf-8"))
-    return parser.ids
+    return frozenset(parser.ids)
 
 
 @pytest.fixture(scope="module")
