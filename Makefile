@@ -78,7 +78,7 @@ lint: $(INSTALLED) ## ruff (pyflakes, bugbear, isort, pyupgrade) over src, tests
 lab: $(INSTALLED) ## Open JupyterLab on the project kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=. --allow-root --MappingKernelManager.default_kernel_name=$(KERNEL)
 
-venv: $(INSTALLED) ## Create .venv from the lock and register the project kernel
+venv: $(INSTALLED) ## Create .venv from the lock (compiled to bytecode) and register the project kernel
 
 clean: ## Remove run stamps, failed runs and caches (keeps .venv and every stored result)
 	rm -rf $(STAMPS) build .pytest_cache .ruff_cache
