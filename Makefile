@@ -19,7 +19,9 @@ UV          := $(VENV)/bin/uv
 UV_VERSION  := $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
 # The project kernel's name, defined once in src/analysis/paths.py.
 KERNEL      := $(shell sed -n 's/^KERNEL_NAME: str = "\(.*\)"/\1/p' src/analysis/paths.py)
-INSTALLED   := $(VENV)/.installed
+# The stamp of a finished set-up (its name changes when the set-up does, so that an older .venv
+# is brought up to date: the current one also compiles the packages to bytecode).
+INSTALLED   := $(VENV)/.installed-with-bytecode
 STAMPS      := .make
 PIPELINE    := src/analysis/pipeline
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
