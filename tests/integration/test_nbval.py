@@ -60,7 +60,7 @@ def test_every_notebook_shows_its_stored_outputs_and_writes_the_stored_bytes(rep
                  f"sys.exit(any(f[n] for n in {targets!r}))")
         assert subprocess.run([sys.executable, "-c", check], env=env).returncode == 0
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval", *notebooks_longest_first(repo),
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "analysis.fastimport", "-q", "--nbval", *notebooks_longest_first(repo),
          "--nbval-kernel-name", paths.KERNEL_NAME, "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
          "-n", "2", "--dist", "loadfile", "--no-loadscope-reorder", "-o", "addopts=", "-W", "ignore"],
         cwd=repo, env=env, capture_output=True, text=True, timeout=1200)
