@@ -173,8 +173,9 @@ def leader_line_figure():
 @pytest.mark.parametrize("make", [small_figure, leader_line_figure])
 def test_saving_without_the_dry_run_draw_keeps_the_bytes(tmp_path, make):
     """add_figure lays a figure out once and saves every format without laying it out again and
-    without savefig's dry-run draw, unless a leader line needs it (needs_dry_run): the bytes are
-    those saved with a dry run before every save."""
+    without savefig's dry-run draw, unless a leader line needs it (needs_dry_run), and so does
+    figure_bytes on its own (checked_layout): the bytes are those saved with a dry run before
+    every save."""
     from analysis.pipeline.outputs import check_width, needs_dry_run
 
     reference = make()
@@ -188,3 +189,4 @@ def test_saving_without_the_dry_run_draw_keeps_the_bytes(tmp_path, make):
     plt.close("all")
     writer.finish()
     assert {fmt: (tmp_path / f"fig.{fmt}").read_bytes() for fmt in ("png", "svg")} == expected
+    assert {fmt: figure_bytes(make(), fmt) for fmt in ("png", "svg")} == expected, "figure_bytes saves the same way"

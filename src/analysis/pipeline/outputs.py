@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -69,14 +70,37 @@ def needs_dry_run(fig) -> bool:
     return any(isinstance(arrow.patchA, Text) for arrow in fig.findobj(FancyArrowPatch))
 
 
+@contextmanager
+def checked_layout(fig):
+    """Inside the block ``fig`` is checked (:func:`check_width`), which lays it out, and savefig
+    draws it with that layout in every format, not laid out again: with no layout engine at all,
+    one draw per format; with a "none" placeholder, which only leader lines need
+    (:func:`needs_dry_run`), a dry-run draw first. The figure's own engine is back afterwards."""
+    import matplotlib as mpl
+
+    check_width(fig)  # once: laying the figure out for the check costs as much as saving it
+    engine = fig.get_layout_engine()
+    if needs_dry_run(fig):
+        fig.set_layout_engine("none")
+    else:
+        with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
+    try:
+        yield fig
+    finally:
+        if engine is not None:  # (None would mean "as rcParams say", not "as it was")
+            fig.set_layout_engine(engine)
+
+
 def figure_bytes(fig, fmt: str, checked: bool = False) -> bytes:
     """The figure in ``fmt`` ('png', 'svg' or 'pdf') at its own size (a journal width, at 300 dpi),
-    with nothing that changes between runs; its width checked first (:func:`check_width`) unless
-    the caller has ``checked`` it (the same figure saved in several formats is checked once)."""
+    with nothing that changes between runs; checked and laid out once first (:func:`checked_layout`)
+    unless the caller has ``checked`` it (the same figure saved in several formats)."""
     import matplotlib as mpl
 
     if not checked:
-        check_width(fig)
+        with checked_layout(fig):
+            return figure_bytes(fig, fmt, checked=True)
     metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}[fmt]
     buffer = io.BytesIO()
@@ -159,24 +183,9 @@ class OutputWriter:
                    caption: str | None = None) -> list[Path]:
         """``stem``.png and ``stem``.svg, the data behind the figure as ``stem``.csv and, if given,
         its caption as ``stem``.txt."""
-        import matplotlib as mpl
-
         stem = str(stem)
-        check_width(fig)  # once: laying the figure out for the check costs as much as saving it
-        engine = fig.get_layout_engine()
-        # Every format is drawn with the layout just checked, not laid out again. With no layout
-        # engine at all, savefig draws the figure once per format; with a "none" placeholder it
-        # draws it twice (a dry run first), which only leader lines need (see needs_dry_run).
-        if needs_dry_run(fig):
-            fig.set_layout_engine("none")
-        else:
-            with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
-                fig.set_layout_engine(None)
-        try:
+        with checked_layout(fig):
             out = [self.add_bytes(f"{stem}.{fmt}", figure_bytes(fig, fmt, checked=True), inputs) for fmt in formats]
-        finally:
-            if engine is not None:  # (None would mean "as rcParams say", not "as it was")
-                fig.set_layout_engine(engine)
         out.append(self.add_csv(f"{stem}.csv", data, inputs, fields=fields))
         if caption is not None:
             out.append(self.add_text(f"{stem}.txt", caption, inputs))
