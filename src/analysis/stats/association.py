@@ -122,10 +122,11 @@ def average_ranks(y: np.ndarray) -> np.ndarray:
     ranked = np.broadcast_to(np.arange(1, n + 1, dtype=float), y.shape).copy()  # no ties: position + 1
     tied = ~starts.all(axis=-1)
     if tied.any():
-        position = np.broadcast_to(np.arange(n), ranked[tied].shape)
-        first = np.maximum.accumulate(np.where(starts[tied], position, 0), axis=-1)
-        ends = np.ones(first.shape, dtype=bool)
-        ends[..., :-1] = starts[tied][..., 1:]
+        tied_starts = starts[tied]
+        position = np.broadcast_to(np.arange(n), tied_starts.shape)
+        first = np.maximum.accumulate(np.where(tied_starts, position, 0), axis=-1)
+        ends = np.ones(tied_starts.shape, dtype=bool)
+        ends[..., :-1] = tied_starts[..., 1:]
         last = np.flip(np.minimum.accumulate(np.flip(np.where(ends, position, n - 1), axis=-1), axis=-1), axis=-1)
         ranked[tied] = (first + last) / 2 + 1
     ranks = np.empty(y.shape)
@@ -147,25 +148,31 @@ def permutation_test(x, y_of, n: int, n_permutations: int, rng: np.random.Genera
     rx = rankdata(np.asarray(x, dtype=float))
     rx = rx - rx.mean()
     spread_x = (rx ** 2).sum()
-    if permutes:  # y's ranks, centred: in any order, every row has the same mean and spread
-        fixed = rankdata(np.asarray(y_of(np.arange(n)[None, :]), dtype=float), axis=-1)[0]
-        fixed = fixed - fixed.mean()
-        norm_fixed = np.sqrt((fixed ** 2).sum() * spread_x)
+    observed = np.asarray(y_of(np.arange(n)[None, :]), dtype=float)
 
-    def rho_of(y: np.ndarray, order: np.ndarray | None = None) -> np.ndarray:
-        # Ranks are counts and halves and their means, sums and squares are exact in floating point,
-        # so the plain null's constant mean and spread give bit for bit the per-row numbers.
-        if order is not None:
-            return fixed[order] @ rx / norm_fixed
+    def rho_of(y: np.ndarray) -> np.ndarray:
         ry = average_ranks(y)
         ry = ry - ry.mean(axis=-1, keepdims=True)
         return ry @ rx / np.sqrt((ry ** 2).sum(axis=-1) * spread_x)
 
-    rho = float(rho_of(y_of(np.arange(n)[None, :]))[0])
+    if permutes:  # y's ranks, centred: in any order, every row has the same mean and spread
+        # Ranks are counts and halves and their means, sums and squares are exact in floating point,
+        # so the constant mean and spread give bit for bit the per-row numbers of rho_of.
+        fixed = rankdata(observed, axis=-1)[0]
+        fixed = fixed - fixed.mean()
+        norm_fixed = np.sqrt((fixed ** 2).sum() * spread_x)
+
+        def null_of(order: np.ndarray) -> np.ndarray:
+            return fixed[order] @ rx / norm_fixed
+    else:
+        def null_of(order: np.ndarray) -> np.ndarray:
+            return rho_of(y_of(order))
+
+    rho = float(rho_of(observed)[0])
     upper = lower = total = 0
     null_sum = 0.0
     for order in _pairings(n, n_permutations, rng):
-        null = rho_of(None, order) if permutes else rho_of(y_of(order))
+        null = null_of(order)
         upper += int(np.sum(null >= rho - 1e-12))
         lower += int(np.sum(null <= rho + 1e-12))
         null_sum += float(null.sum())
