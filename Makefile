@@ -1,10 +1,10 @@
 # Reproducible compendium: Tamabayeva, Abildina, Zhekibayeva (2025), doi:10.48371/PEDS.2025.78.3.005
 #
-# The two commands: `make reproduce` (the whole analysis) and `make test` (every test).
-# Everything else is set up on first use: .venv from requirements.lock, the package `analysis`
-# in editable mode, and the project kernel. Each notebook is a step of a dependency graph declared
-# once, in src/analysis/pipeline/steps.yml; its make rules are generated from there into
-# .make/steps.mk. A step re-runs when its notebook, the files it reads or the code it uses change.
+# The two commands: `make reproduce` (the whole analysis) and `make test` (every test). The first
+# use creates .venv from requirements.lock with the newest Python 3.11-3.13 found (or PYTHON=...).
+# Each notebook is a step of the graph declared in src/analysis/pipeline/steps.yml; its rules are
+# generated from there into .make/steps.mk, and make runs them, JOBS at a time: a step re-runs
+# when its notebook, a file it reads or the code its notebook imports changes.
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -12,122 +12,123 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 MAKEFLAGS += --no-builtin-rules
 
-PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
-VENV        := .venv
-PY          := $(VENV)/bin/python
-UV          := $(VENV)/bin/uv
-UV_VERSION  := $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
-# The project kernel's name, defined once in src/analysis/paths.py.
-KERNEL      := $(shell sed -n 's/^KERNEL_NAME: str = "\(.*\)"/\1/p' src/analysis/paths.py)
-# The stamp of a finished set-up (its name changes when the set-up does, so that an older .venv
-# is brought up to date: the current one also compiles the packages to bytecode).
-INSTALLED   := $(VENV)/.installed-with-bytecode
-STAMPS      := .make
-PIPELINE    := src/analysis/pipeline
-JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
-# The runner's kernels: warm (forked from a template that has already imported the heavy modules),
-# plain (a new Python per notebook) or auto (warm where fork is safe, i.e. Linux; see the README).
-KERNELS     ?= auto
-export KERNELS
+VENV      := .venv
+PY        := $(VENV)/bin/python
+UV        := $(VENV)/bin/uv
+SUPPORTED := 3.13 3.12 3.11
+JOBS      ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
+INSTALLED := $(VENV)/.installed
+TESTED    := $(VENV)/.installed-test
+UV_VERSION = $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
 
-.PHONY: help reproduce test test-fast lint lab clean distclean venv lock rehash register-year bench
+.PHONY: help reproduce steps test test-fast lint lab clean distclean venv lock rehash register-year bench
 
 help: ## Show this help (the default goal)
-	@echo "Usage: make <target>   (first use creates .venv from requirements.lock)"
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}'
+	@echo "Usage: make <target>   (the first use creates .venv from requirements.lock)"
+	@grep -hE '^[a-zA-Z_-]+:.*## ' Makefile | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
-# The step rules, generated from the declaration (not for help and clean, which need no Python).
-ifneq ($(filter-out help clean distclean,$(or $(MAKECMDGOALS),help)),)
-include $(STAMPS)/steps.mk
+# .venv belongs to the folder it was made in (in a copied or moved project its editable install
+# would import the original's code) and to the Python asked for with PYTHON=: otherwise re-made.
+VENV_STALE := $(shell if [ -d "$(VENV)" ]; then r=$$(cat "$(VENV)/.project" 2>/dev/null || true); \
+	if [ "$${r%%|*}" != "$(CURDIR)" ] || { [ -n "$(PYTHON)" ] && [ "$${r#*|}" != "$(PYTHON)" ]; }; then echo yes; fi; fi)
+ifeq ($(VENV_STALE),yes)
+$(INSTALLED): FORCE
 endif
-$(STAMPS)/steps.mk: $(PIPELINE)/steps.yml $(PIPELINE)/__init__.py $(PIPELINE)/generate.py $(INSTALLED)
-	@mkdir -p $(STAMPS)
-	@$(PY) -m analysis.pipeline.generate makefile $@ && touch $@
-STEPS := $(addprefix $(STAMPS)/,$(STEP_NAMES))
+FORCE:
 
-# One process runs every layer of the graph (analysis.pipeline.batch), $(JOBS) notebooks at a
-# time; before each layer it asks make (QUEUE mode, below) which of that layer's steps are stale,
-# so make's graph decides, after the layer before has run. With nothing stale, no Python starts.
-# (Not `make -q`: it cannot see that a re-run step left its outputs untouched.)
-reproduce: $(INSTALLED) ## Run the whole analysis (skips unchanged steps); YEAR=2024: another year; KERNELS=plain: ordinary kernels
-ifneq ($(strip $(YEAR)),)
-	$(PY) -m analysis.pipeline.years run $(YEAR) --jobs $(JOBS) $(if $(VERBOSE),--verbose)
+# The step rules (not for the targets that need no Python).
+ifneq ($(filter-out help clean distclean lock,$(or $(MAKECMDGOALS),help)),)
+include .make/steps.mk
+endif
+.make/steps.mk: src/analysis/pipeline/steps.yml $(wildcard notebooks/*.ipynb) $(shell find src/analysis -name '*.py') $(INSTALLED)
+	@mkdir -p .make
+	@"$(PY)" -m analysis.pipeline.makefile "$@"
+	@touch "$@"
+
+reproduce: $(INSTALLED) .make/steps.mk ## Run the whole analysis (skips what is current); YEAR=2024: another year, into build/years/2024
+ifeq ($(YEAR),)
+	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target steps
+	@$(MAKE) --no-print-directory .make/manifest
+	@echo "==> reproduce: all $(words $(STEP_NAMES)) notebooks up to date"
 else
-	@queue=$$(mktemp); trap 'rm -f "$$queue"' EXIT; \
-	$(MAKE) --no-print-directory QUEUE="$$queue" $(STEPS) >/dev/null; \
-	if [ -s "$$queue" ]; then \
-		$(PY) -m analysis.pipeline.batch --graph --jobs $(JOBS) --stamps $(STAMPS) --make "$(MAKE)" $(if $(VERBOSE),--verbose); fi
-	@$(MAKE) --no-print-directory $(STAMPS)/manifest
-	@echo "==> reproduce: all $(words $(STEP_NAMES)) notebook(s) up to date"
+	@[[ "$(YEAR)" =~ ^[0-9]{4}$$ ]] || { echo "make: YEAR=$(YEAR) is not a year; give four digits: make reproduce YEAR=2024" >&2; exit 2; }
+	@missing=""; for f in $(YEAR_RAW_FILES); do [ -f "$$f" ] || missing="$$missing $$f"; done; \
+	[ -z "$$missing" ] || { echo "make: YEAR=$(YEAR): no raw files for $(YEAR):$$missing; put the $(YEAR) extracts there, then make register-year YEAR=$(YEAR)" >&2; exit 2; }
+	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target steps YEAR=$(YEAR)
+	@echo "==> reproduce YEAR=$(YEAR): $(words $(YEAR_STEP_NAMES)) notebooks ran into build/years/$(YEAR)"
 endif
 
-# results/manifest.csv (with results/datapackage.json and the README's table of notebooks) is
-# rewritten only when it changes, so a stamp records that it is current.
-$(STAMPS)/manifest: $(STEPS) $(PIPELINE)/steps.yml
-	$(PY) -m analysis.pipeline.manifest
-	@touch $@
+steps: $(addprefix $(STAMPS)/,$(if $(YEAR),$(YEAR_STEP_NAMES),$(STEP_NAMES)))
 
-PYTEST := $(PY) -m pytest -p no:cacheprovider
-test: $(INSTALLED) lint ## Run every test: lint, unit, data, integration (notebook runs, nbval on a copy)
-	$(PYTEST) -n 2 --dist loadfile --no-loadscope-reorder tests
+# A step: run its notebook (outputs and notebook written together, only on success), then stamp it.
+$(STAMPS)/%: $(INSTALLED)
+	@"$(PY)" -m analysis.pipeline.run "notebooks/$*.ipynb" $(if $(YEAR),--year $(YEAR))
+	@mkdir -p "$(@D)" && touch "$@"
 
-test-fast: $(INSTALLED) ## Run the unit tests only (no kernels; before every commit)
-	$(PYTEST) -q -p no:nbval -p no:xdist tests/unit
+# results/manifest.csv and results/datapackage.json, from the steps' manifest fragments.
+.make/manifest: $(addprefix .make/,$(STEP_NAMES)) src/analysis/pipeline/results_schema.yml
+	@"$(PY)" -m analysis.pipeline.manifest
+	@touch "$@"
 
-lint: $(INSTALLED) ## ruff (pyflakes, bugbear, isort, pyupgrade) over src, tests and tools
-	$(VENV)/bin/ruff check src tests tools
+test: $(TESTED) lint ## Run every test: lint, unit, data, integration (nbval, a run in a copy, next year, browser)
+	"$(PY)" -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile tests
 
-lab: $(INSTALLED) ## Open JupyterLab on the project kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=. --allow-root --MappingKernelManager.default_kernel_name=$(KERNEL)
+test-fast: $(TESTED) ## Run the unit tests only (no notebooks run; before every commit)
+	"$(PY)" -m pytest -p no:cacheprovider -q -p no:xdist tests/unit
 
-venv: $(INSTALLED) ## Create .venv from the lock (compiled to bytecode) and register the project kernel
+lint: $(TESTED) ## ruff, the import layers (import-linter) and the declared dependencies (deptry)
+	"$(VENV)/bin/ruff" check src tests tools
+	"$(VENV)/bin/lint-imports" --no-cache
+	"$(VENV)/bin/deptry" src
 
-clean: ## Remove run stamps, failed runs and caches (keeps .venv and every stored result)
-	rm -rf $(STAMPS) build .pytest_cache .ruff_cache
+lab: $(INSTALLED) ## Open JupyterLab on the notebooks (offline: no news, no update checks)
+	@mkdir -p "$(VENV)/share/jupyter/lab/settings"
+	@echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
+		> "$(VENV)/share/jupyter/lab/settings/overrides.json"
+	"$(PY)" -m jupyterlab --notebook-dir=notebooks
+
+venv: $(INSTALLED) ## Create .venv from the lock (what reproduce needs; make test adds the test tools)
+
+clean: ## Remove run stamps, failed runs, other years' runs and caches (keeps .venv and every stored result)
+	rm -rf .make build .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
 distclean: clean ## Also remove .venv
-	rm -rf $(VENV) src/*.egg-info
+	rm -rf "$(VENV)" src/*.egg-info
 
-lock: $(INSTALLED) ## Re-resolve requirements.in into requirements.lock (every platform), environment.yml and METHODS.md's versions
-	$(UV) pip compile requirements.in --universal --python-version 3.11 --generate-hashes --no-header -o requirements.lock
-	$(PY) -m analysis.pipeline.environment
-	$(PY) -m analysis.pipeline.generate methods
+lock: $(INSTALLED) ## Re-resolve pyproject.toml into requirements.lock, requirements-test.lock, environment.yml and METHODS.md's versions
+	"$(UV)" pip compile pyproject.toml --extra setup --universal --python-version 3.11 --generate-hashes --no-header -o requirements.lock
+	"$(UV)" pip compile pyproject.toml --extra setup --extra test -c requirements.lock --universal --python-version 3.11 --generate-hashes --no-header -o requirements-test.lock
+	"$(PY)" tools/lock.py
 
-bench: $(INSTALLED) ## Benchmark: cold and warm reproduce, floor, naive baseline, make test, memory
-	$(PY) tools/bench.py
+bench: $(TESTED) ## Benchmark: cold and warm reproduce, floor, bare computation, make test (docs/maintainers.md)
+	"$(PY)" tools/bench.py
 
 rehash: $(INSTALLED) ## Record new sha256 of raw files (only after a reviewed re-transcription)
-	$(PY) -m analysis.ingest.datapackage rehash
+	"$(PY)" -m analysis.ingest.datapackage rehash
 
 register-year: $(INSTALLED) ## Describe YEAR's raw files (data/raw/*_YEAR.csv) with the previous year's schemas
-	@test -n "$(YEAR)" || { echo "usage: make register-year YEAR=2024" >&2; exit 2; }
-	$(PY) -m analysis.ingest.datapackage register $(YEAR)
+	@[[ "$(YEAR)" =~ ^[0-9]{4}$$ ]] || { echo "make: give the year as four digits: make register-year YEAR=2024" >&2; exit 2; }
+	"$(PY)" -m analysis.ingest.datapackage register $(YEAR)
 
-# The installed packages are compiled to bytecode once, here: every kernel and tool then imports
-# them from .pyc files, also where Python may not write them (PYTHONDONTWRITEBYTECODE, a read-only
-# .venv), instead of compiling pandas, scipy and matplotlib from source in every new process.
-# A venv that lives elsewhere (a test's copy of the tree borrowing this project's .venv, or
-# VENV=/path/to/another) is used as it is: reinstalling would point its editable install here.
+# .venv: the newest supported Python found (or PYTHON=...), the lock installed and compiled to
+# bytecode (every later process imports from .pyc files), the project in editable mode.
 $(INSTALLED): requirements.lock pyproject.toml
-	@if [ -e $(VENV) ] && [ "$$(realpath $(VENV))" != "$$(realpath .)/$(VENV)" ]; then \
-		echo "==> $(VENV) belongs to another checkout: used as it is, not reinstalled"; exit 0; fi; \
-	echo "==> setting up $(VENV) from requirements.lock (Python: $(PYTHON_BOOT))"; \
-	$(PYTHON_BOOT) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'; \
-	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV); \
-	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); \
-	$(UV) pip sync --quiet --python $(PY) --require-hashes --compile-bytecode requirements.lock; \
-	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation --editable .; \
-	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 ($(KERNEL))" >/dev/null; \
-	touch $@; \
-	echo "==> $(VENV) ready, kernel '$(KERNEL)' registered"
+	@python="$(PYTHON)"; \
+	if [ -z "$$python" ]; then for v in $(SUPPORTED); do \
+		if command -v "python$$v" >/dev/null 2>&1 && "python$$v" -c 'import venv' >/dev/null 2>&1; then python="python$$v"; break; fi; done; fi; \
+	if [ -z "$$python" ] || ! "$$python" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' >/dev/null 2>&1; then \
+		echo "make: needs Python 3.11, 3.12 or 3.13$${python:+ ($$python is not one)}: install one (python.org, your package manager or pyenv), or name it: make PYTHON=/path/to/python3.12 $(or $(MAKECMDGOALS),venv)" >&2; exit 1; fi; \
+	if [ -e "$(VENV)" ]; then echo "==> $(VENV) was made for $$(cut -d'|' -f1 "$(VENV)/.project" 2>/dev/null || echo 'another set-up'); re-creating it for $(CURDIR) with $$python"; rm -rf "$(VENV)"; fi; \
+	echo "==> creating $(VENV) from requirements.lock with $$python ($$("$$python" -c 'import sys; print(sys.version.split()[0])'))"; \
+	"$$python" -m venv "$(VENV)"; \
+	"$(PY)" -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; \
+	"$(UV)" pip sync --quiet --python "$(PY)" --require-hashes --compile-bytecode requirements.lock; \
+	"$(UV)" pip install --quiet --python "$(PY)" --no-deps --no-build-isolation --editable .; \
+	printf '%s' "$(CURDIR)|$(PYTHON)" > "$(VENV)/.project"; \
+	touch "$@"
 
-# A step: run its notebook in place, then stamp it. In QUEUE mode (asked by the batch runner and
-# by `reproduce`) only write the notebook's name to the queue: make decides what is stale.
-$(STAMPS)/%: notebooks/%.ipynb $(COMMON) $(INSTALLED)
-ifdef QUEUE
-	@echo $< >> $(QUEUE)
-else
-	$(PY) -m analysis.pipeline.runner $<
-	@mkdir -p $(STAMPS) && touch $@
-endif
+$(TESTED): $(INSTALLED) requirements-test.lock
+	@echo "==> adding the test tools from requirements-test.lock"
+	@"$(UV)" pip install --quiet --python "$(PY)" --require-hashes --compile-bytecode -r requirements-test.lock
+	@touch "$@"

@@ -30,9 +30,12 @@ ARTICLE_YEAR: int = 2023
 #: Where ``make reproduce YEAR=<year>`` writes another year's processed data, results and notebooks.
 YEARS: Path = PROJECT_ROOT / "build" / "years"
 
-#: The one Jupyter kernel every notebook runs on (registered by ``make`` inside ``.venv``).
-KERNEL_NAME: str = "kz-inclusive-education"
-KERNEL_DISPLAY_NAME: str = f"Python 3 ({KERNEL_NAME})"
+
+
+def year_folders(year: int | str) -> dict[str, Path]:
+    """Where another year's run writes: its processed data, results and executed notebooks."""
+    root = YEARS / str(year)
+    return {"processed": root / "processed", "results": root / "results", "notebooks": root / "notebooks"}
 
 
 def resolve(path: str | Path) -> Path:

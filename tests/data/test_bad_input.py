@@ -98,15 +98,15 @@ def copy_notebook(ctx: Ctx, truncate: bool = False) -> None:
 
 def failing_writes(ctx: Ctx, where: str, errno: int, strerror: str) -> None:
     """Every temporary write under ``where`` fails (a full disk, a read-only folder)."""
-    import analysis.ingest.rawio as rawio
+    import analysis.fileio as fileio
 
-    real = rawio.stage_bytes
+    real = fileio.stage_bytes
 
     def stage(path, data):
         if where in Path(path).as_posix():
             raise OSError(errno, strerror)
         return real(path, data)
-    ctx.monkeypatch.setattr(rawio, "stage_bytes", stage)
+    ctx.monkeypatch.setattr(fileio, "stage_bytes", stage)
 
 
 def other_year_into_stored(ctx: Ctx) -> None:
@@ -329,7 +329,7 @@ CASES = [
 
 def expected(case: Case, ctx: Ctx) -> str:
     from analysis.claims.checks import CHECKS
-    from analysis.ingest.rawio import sha256_file
+    from analysis.fileio import sha256_file
 
     values = {"raw": ctx.raw, "data": ctx.data.root.as_posix(), "tmp": ctx.tmp.as_posix(),
               "results": ctx.results.as_posix(), "checks": sorted(CHECKS)}

@@ -7,8 +7,8 @@ import csv
 import pytest
 
 from analysis import paths
+from analysis.fileio import sha256_file
 from analysis.ingest.datapackage import field_names, load_package, raw_resources, rehash
-from analysis.ingest.rawio import sha256_file
 
 PACKAGE = load_package()
 #: Raw files that are data but not tables (YAML records read by their own tested loaders).

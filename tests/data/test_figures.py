@@ -14,11 +14,11 @@ import pytest
 from analysis import paths
 from analysis.figures import article as figures
 from analysis.figures import shares
+from analysis.figures.layout import figure_bytes
 from analysis.figures.style import KAZAKH_LETTERS, MissingGlyphError, new_figure, no_missing_glyphs, use_style
 from analysis.ingest import clean
 from analysis.ingest.datapackage import rehash
 from analysis.ingest.load import load_processed
-from analysis.pipeline.outputs import figure_bytes
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "FIXTURE_full_series_text_statistics.csv"
 LANGS = ["kk", "ru", "en"]

@@ -12,11 +12,11 @@ from scipy.stats import chi2
 from analysis import figures
 from analysis.figures import disparity
 from analysis.figures import shortage as shortage_figures
+from analysis.figures.layout import figure_bytes
 from analysis.figures.style import no_missing_glyphs, use_style
 from analysis.i18n import decimal
 from analysis.ingest.load import load_processed
 from analysis.ingest.regions import load_adjacency
-from analysis.pipeline.outputs import figure_bytes
 from analysis.stats import disparity as disparity_stats
 from analysis.stats import (
     regional,

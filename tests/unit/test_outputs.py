@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from analysis.figures import Figure
+from analysis.figures.layout import figure_bytes
 from analysis.figures.style import new_figure
 from analysis.pipeline import manifest
-from analysis.pipeline.outputs import OutputWriter, figure_bytes
+from analysis.pipeline.outputs import OutputWriter
 
 N = [{"name": "n", "type": "integer"}]
 
@@ -176,7 +177,7 @@ def test_saving_without_the_dry_run_draw_keeps_the_bytes(tmp_path, make):
     without savefig's dry-run draw, unless a leader line needs it (needs_dry_run), and so does
     figure_bytes on its own (checked_layout): the bytes are those saved with a dry run before
     every save."""
-    from analysis.pipeline.outputs import check_width, needs_dry_run
+    from analysis.figures.layout import check_width, needs_dry_run
 
     reference = make()
     check_width(reference)  # lays it out

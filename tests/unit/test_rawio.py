@@ -10,9 +10,10 @@ import pandas as pd
 import pandas.testing as pdt
 import pytest
 
+from analysis import fileio
 from analysis.errors import OutputError, RawDataError
-from analysis.ingest import rawio
-from analysis.ingest.rawio import LINE, atomic_write_bytes, csv_bytes, decode_utf8, read_csv_text, sha256_file
+from analysis.fileio import atomic_write_bytes, csv_bytes, sha256_file
+from analysis.ingest.rawio import LINE, decode_utf8, read_csv_text
 
 COLUMNS = ["region_as_printed", "preschools_total", "inclusive_share_pct"]
 HEADER = ",".join(COLUMNS)
@@ -204,7 +205,7 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monke
     def fail(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(rawio.os, "replace", fail)
+    monkeypatch.setattr(fileio.os, "replace", fail)
     with pytest.raises(OutputError, match="table.csv: cannot write: disk full"):
         atomic_write_bytes(target, b"new\n")
     assert target.read_bytes() == b"old\n"
@@ -216,22 +217,22 @@ def test_commit_all_returns_changed_paths_and_removes(tmp_path):
     same.write_bytes(b"x\n")
     changed.write_bytes(b"y\n")
     gone.write_bytes(b"old\n")
-    assert rawio.commit_all({same: b"x\n", changed: b"z\n"}, remove=[gone]) == [changed]
+    assert fileio.commit_all({same: b"x\n", changed: b"z\n"}, remove=[gone]) == [changed]
     assert changed.read_bytes() == b"z\n" and not gone.exists()
 
 
 def test_commit_all_writes_all_or_none(tmp_path, monkeypatch):
     first, second = tmp_path / "a.csv", tmp_path / "sub" / "b.csv"
     first.write_bytes(b"old\n")
-    real = rawio.stage_bytes
+    real = fileio.stage_bytes
 
     def stage(path, data):
         if path == second:
             raise OSError(28, "No space left on device")
         return real(path, data)
-    monkeypatch.setattr(rawio, "stage_bytes", stage)
+    monkeypatch.setattr(fileio, "stage_bytes", stage)
     with pytest.raises(OutputError, match="sub/b.csv: cannot write: No space left on device .errno 28.; nothing of"):
-        rawio.commit_all({first: b"new\n", second: b"new\n"})
+        fileio.commit_all({first: b"new\n", second: b"new\n"})
     assert first.read_bytes() == b"old\n", "the first file was staged, then withdrawn"
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["a.csv"]
 

@@ -10,8 +10,8 @@ Order of work, each step stopping the run with one clear :class:`RawDataError`:
 6. validate with pandera (types, ranges, unique regions, urban + rural = total, ...);
 7. compare the printed totals with the sums of the 20 regions.
 
-Nothing is written until every table has passed; then each file is written atomically
-(:func:`write_processed`), so a failed run leaves ``data/processed`` exactly as it was.
+Nothing is written here: :func:`clean_extracts` returns every table, validated, in memory, and
+the notebook's session writes them all or none.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from analysis.ingest.corrections import LOG_COLUMNS, Correction, apply_correctio
 from analysis.ingest.datapackage import field_names, load_package, processed_resource, processed_resource_for_file
 from analysis.ingest.regions import NATIONAL, REGION_COUNT, alias_table, harmonise
 from analysis.ingest.schemas import validate
-from analysis.pipeline.outputs import OutputWriter
 from analysis.precision import consistent_at_precision, share_pct
 from analysis.tables import TABLES
 
@@ -39,8 +38,6 @@ REGION_TABLES = {spec.raw_resource.removesuffix("-{year}"): (spec.processed_reso
 #: Columns that are shares of two count columns: the printed total share is checked against the
 #: share of the summed counts, at the printed precision, not against a sum.
 SHARE_COLUMNS = {"inclusive_share_pct": ("preschools_inclusive", "preschools_total")}
-#: The notebook that runs this step (recorded as the producer of every processed file).
-NOTEBOOK = "00_clean_extracts.ipynb"
 #: Separators the text prints inside numbers: space, no-break space, narrow no-break space.
 THOUSANDS = r"[ \u00a0\u202f]"
 
@@ -250,31 +247,3 @@ def clean_extracts(year: int = 2023, raw_dir: str | Path = paths.RAW,
         validate(outputs[name], processed_resource_for_file(package, name), f"processed output {name}")
     inputs = [*hashes["file"], paths.shown(package_path)]
     return CleanedExtracts(year=year, raw_files=hashes, outputs=outputs, inputs=inputs, package_path=package_path)
-
-
-def write_processed(cleaned: CleanedExtracts, processed_dir: str | Path = paths.PROCESSED,
-                    results_dir: str | Path = paths.RESULTS, *, run=None) -> pd.DataFrame:
-    """Write every output and the manifest fragment of notebook 00, all or none (unchanged files
-    are left untouched); return the files with their hashes. ``run`` is the notebook's session
-    (its folders and step); without one, the folders given here are used."""
-    if run is not None:
-        processed_dir, writer = run.processed_dir, run.writer
-    else:
-        processed_dir = paths.resolve(processed_dir)
-        writer = OutputWriter(NOTEBOOK, results_dir, year=cleaned.year)
-    package = load_package(cleaned.package_path)
-    for name, frame in cleaned.outputs.items():
-        fields = processed_resource_for_file(package, name)["schema"]["fields"]
-        writer.add_csv(processed_dir / name, frame, None if run is not None else cleaned.inputs, fields=fields)
-    manifest = writer.finish()
-    rows = {row.file: row.sha256 for row in manifest.itertuples()}
-    return pd.DataFrame([{"file": paths.shown(processed_dir / name), "rows": len(frame),
-                          "sha256": rows[paths.shown(processed_dir / name)]} for name, frame in cleaned.outputs.items()])
-
-
-def run(year: int = 2023, raw_dir: str | Path = paths.RAW, processed_dir: str | Path = paths.PROCESSED,
-        package_path: str | Path = paths.DATAPACKAGE, results_dir: str | Path = paths.RESULTS) -> CleanedExtracts:
-    """Clean and write in one call (used by tests and scripts)."""
-    cleaned = clean_extracts(year, raw_dir, package_path)
-    write_processed(cleaned, processed_dir, results_dir)
-    return cleaned

@@ -13,14 +13,15 @@ import json
 import sys
 from pathlib import Path
 
-from analysis import paths, pipeline
+from analysis import paths
 from analysis.errors import RawDataError, UserError
-from analysis.ingest.rawio import atomic_write_bytes, read_json, sha256_file
+from analysis.fileio import atomic_write_bytes, sha256_file
+from analysis.ingest.rawio import read_json
 
 
 def load_package(path: str | Path = paths.DATAPACKAGE) -> dict:
     """The data package; a malformed one stops the run naming the file, line and character."""
-    path = pipeline.access(paths.resolve(path))
+    path = paths.resolve(path)
     package = read_json(path)
     if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
         raise RawDataError(path, "expected a data package: an object with a list of 'resources'")

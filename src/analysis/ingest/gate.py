@@ -5,8 +5,7 @@ tables, the region reference and spellings, the corrections, the claims registry
 the number tokens, the supplementary statements and their README). A reader never opens a raw
 file itself: :func:`read_table` (CSV, as printed text, each column checked against the
 resource's Table Schema) and :func:`read_document` (YAML, every string checked; other files as
-text) first check the hash, then the content, with the same file/line/column messages, and tell
-the active pipeline step what they opened (:func:`analysis.pipeline.access`).
+text) first check the hash, then the content, with the same file/line/column messages.
 """
 
 from __future__ import annotations
@@ -15,11 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths, pipeline
+from analysis import paths
 from analysis.errors import RawDataError
+from analysis.fileio import sha256_file
 from analysis.ingest.canonical import check_strings
 from analysis.ingest.datapackage import field_names, field_scripts, load_package, raw_resources, resource
-from analysis.ingest.rawio import read_csv_text, read_yaml, sha256_file
+from analysis.ingest.rawio import read_csv_text, read_yaml
 
 CHANGED = ("the raw file has changed. Raw files are transcribed once and never edited; record a fix in "
            "data/raw/corrections.yml instead. If the file was deliberately re-transcribed and reviewed, record its "
@@ -48,7 +48,6 @@ def verify(name: str, raw_dir: str | Path = paths.RAW, package_path: str | Path 
            package: dict | None = None) -> tuple[dict, Path, str]:
     """Check the file of resource ``name`` against its recorded sha256; return (resource, path, hash)."""
     res, path = locate(name, raw_dir, package_path, package)
-    pipeline.access(path)
     recorded = res.get("hash", "").removeprefix("sha256:")
     actual = sha256_file(path)
     if actual != recorded:

@@ -1,56 +1,46 @@
-"""The step graph, declared once in ``steps.yml``, and the steps a notebook runs as.
+"""The top layer: the step graph (``steps.yml``), and running a step's notebook.
 
-:func:`steps` reads the declaration: each step is one notebook, with the files it reads and
-writes (patterns under a root: ``raw/``, ``processed/``, ``results/``, ``notebooks/`` or the
-``datapackage``) and the code it uses. From it come the Makefile's step rules
-(:mod:`analysis.pipeline.generate`), the runner's layers (:func:`layers`, any depth), the README's
-table of notebooks, the output schemas of every results CSV (:mod:`analysis.pipeline.resultschema`)
-and, in the notebooks, the files a step may open::
+Each step is one notebook with the files it reads and writes, declared once in ``steps.yml`` as
+patterns under a root (``raw/``, ``processed/``, ``results/``, ``notebooks/``, ``project/`` or the
+``datapackage``). From the declaration come the Makefile's step rules
+(:mod:`analysis.pipeline.makefile`), the files a notebook may load and the inputs of its manifest
+fragment (:class:`Step`). A notebook runs as its step through :mod:`analysis.pipeline.session`;
+:mod:`analysis.pipeline.run` executes one notebook with papermill.
 
-    step = pipeline.step("20_figure1_special_organisations", year=year, processed_dir=processed_dir)
-    indicators = load_processed(f"national_indicators.csv", processed_dir)   # declared: allowed
-    writer = step.writer()                                                    # inputs: what was opened
-
-While a step is active, every reader of the compendium (the raw-file gate, the processed-table
-loader, the report) calls :func:`access`: a file the step did not declare is refused, and every
-file opened is recorded, so the manifest's inputs are right by construction.
+Nothing below this package imports it: ``ingest``, ``stats``, ``figures``, ``claims`` and
+``report`` take plain paths and frames.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import itertools
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import yaml
 
 from analysis import paths
 from analysis.errors import NotebookError
 from analysis.i18n import LANGUAGES
 
 STEPS_FILE = Path(__file__).with_name("steps.yml")
-SOURCE = paths.PROJECT_ROOT / "src" / "analysis"
 #: Root of a declared path -> (the notebook parameter that moves it, its default).
 ROOTS = {"raw": ("raw_dir", "data/raw"), "processed": ("processed_dir", "data/processed"),
          "results": ("results_dir", "results"), "notebooks": ("notebooks_dir", "notebooks"),
-         "datapackage": ("datapackage", "data/datapackage.json"),
-         # the project's own files (the lock, the code): read only to fingerprint the inputs
-         "project": ("project_dir", ".")}
+         "datapackage": ("datapackage", "data/datapackage.json"), "project": ("project_dir", ".")}
+_ALTERNATIVES = re.compile(r"\{([^{}]*,[^{}]*)\}")
 
 
 @dataclass(frozen=True)
 class StepSpec:
-    """One declared step."""
+    """One declared step: its notebook, whether it takes a year, what it reads and writes."""
 
     name: str
     title: str
     takes_year: bool
     reads: tuple[str, ...]
     writes: tuple[str, ...]
-    #: The CSV outputs with their declared schemas (entries of ``writes`` given as mappings).
-    tables: tuple[dict, ...]
-    uses: tuple[str, ...]
 
     @property
     def notebook(self) -> Path:
@@ -58,23 +48,17 @@ class StepSpec:
 
 
 @cache
-def declaration() -> dict:
-    return yaml.safe_load(STEPS_FILE.read_text(encoding="utf-8"))
-
-
-@cache
 def steps() -> tuple[StepSpec, ...]:
     """Every step, in the declared order."""
-    out = []
-    for entry in declaration()["steps"]:
-        writes = tuple(w if isinstance(w, str) else w["path"] for w in entry["writes"])
-        tables = tuple(w for w in entry["writes"] if isinstance(w, dict))
-        out.append(StepSpec(entry["step"], entry["title"], bool(entry.get("year")), tuple(entry["reads"]),
-                            writes, tables, tuple(entry.get("uses", ()))))
-    return tuple(out)
+    from analysis.ingest.rawio import read_yaml
+
+    declaration, _ = read_yaml(STEPS_FILE)
+    return tuple(StepSpec(e["step"], e["title"], bool(e.get("year")), tuple(e["reads"]), tuple(e["writes"]))
+                 for e in declaration["steps"])
 
 
 def spec(name: str) -> StepSpec:
+    """The declared step ``name``."""
     for s in steps():
         if s.name == name:
             return s
@@ -82,63 +66,52 @@ def spec(name: str) -> StepSpec:
 
 
 def expand(pattern: str, year: int | None = None) -> list[str]:
-    """A declared pattern with {year} filled and {lang} expanded (globs left as they are)."""
+    """A declared pattern with ``{year}`` filled in, ``{lang}`` and ``{a,b}`` expanded (globs kept)."""
     text = pattern.replace("{year}", str(year if year is not None else paths.ARTICLE_YEAR))
-    return [text.replace("{lang}", lang) for lang in LANGUAGES] if "{lang}" in text else [text]
+    text = text.replace("{lang}", "{" + ",".join(LANGUAGES) + "}")
+    parts = _ALTERNATIVES.split(text)  # literal, choices, literal, choices, ...
+    choices = [p.split(",") if i % 2 else [p] for i, p in enumerate(parts)]
+    return ["".join(c) for c in itertools.product(*choices)]
 
 
 def resolve(pattern: str, parameters: dict | None = None) -> Path:
     """A declared path (one of :func:`expand`'s) under its root, moved by the step's parameters."""
-    parameters = parameters or {}
     root, _, rest = pattern.partition("/")
     if root not in ROOTS:
-        raise ValueError(f"{STEPS_FILE.name}: path {pattern!r} does not start with one of {sorted(ROOTS)}")
+        raise NotebookError(STEPS_FILE, f"path {pattern!r} does not start with one of {', '.join(ROOTS)}")
     parameter, default = ROOTS[root]
-    base = paths.resolve(parameters.get(parameter, default))
+    base = paths.resolve((parameters or {}).get(parameter, default))
     return base / rest if rest else base
 
 
-def _writers_of(pattern: str) -> set[str]:
-    """The steps whose declared outputs a read pattern matches."""
+def is_glob(text: str) -> bool:
+    return any(c in text for c in "*?[")
+
+
+def writers_of(pattern: str) -> set[str]:
+    """The steps whose declared outputs (or executed notebook) a read pattern matches."""
     out = set()
     for s in steps():
-        produced = [*(f"notebooks/{s.name}.ipynb",), *(p for w in s.writes for p in expand(w))]
+        produced = [f"notebooks/{s.name}.ipynb", *(p for w in s.writes for p in expand(w))]
         for read in expand(pattern):
             if any(fnmatch.fnmatchcase(p, read) or fnmatch.fnmatchcase(read, p) for p in produced):
                 out.add(s.name)
     return out
 
 
-@cache
-def dependencies(name: str) -> frozenset[str]:
-    """The steps ``name`` reads from (directly)."""
-    return frozenset(d for read in spec(name).reads for d in _writers_of(read) if d != name)
-
-
-def layers() -> list[list[str]]:
-    """The steps in layers: each layer reads only what the layers before it write."""
-    level: dict[str, int] = {}
-
-    def depth(name: str, seen: tuple[str, ...] = ()) -> int:
-        if name in seen:
-            raise NotebookError(STEPS_FILE, f"the steps form a cycle: {' -> '.join((*seen, name))}")
-        if name not in level:
-            level[name] = 1 + max((depth(d, (*seen, name)) for d in dependencies(name)), default=-1)
-        return level[name]
-    for s in steps():
-        depth(s.name)
-    return [[s.name for s in steps() if level[s.name] == i] for i in range(max(level.values()) + 1)]
+def dependencies(name: str) -> set[str]:
+    """The steps whose outputs step ``name`` reads."""
+    return {d for read in spec(name).reads for d in writers_of(read) if d != name}
 
 
 class Step:
-    """A step running with its parameters: which files it may open, which it opened."""
+    """A step running with its notebook's parameters: the files it may load, and its inputs."""
 
     def __init__(self, name: str, **parameters) -> None:
         self.spec = spec(name)
         self.year = parameters.get("year")
         self.parameters = parameters
         self.allowed = [resolve(p, parameters) for read in self.spec.reads for p in expand(read, self.year)]
-        self.opened: list[Path] = []
 
     def allows(self, path: str | Path) -> bool:
         path = paths.resolve(path).resolve()
@@ -146,47 +119,20 @@ class Step:
                    for a in self.allowed)
 
     def access(self, path: str | Path) -> Path:
+        """``path``, if the step declares it; else a message saying where to declare it."""
         path = paths.resolve(path)
         if not self.allows(path):
-            raise NotebookError(self.spec.notebook, f"step {self.spec.name} opens {paths.shown(path)}, which it does "
+            raise NotebookError(self.spec.notebook, f"step {self.spec.name} reads {paths.shown(path)}, which it does "
                                 f"not declare; declare it under 'reads' in {paths.shown(STEPS_FILE)}")
-        if path not in self.opened:
-            self.opened.append(path)
         return path
 
     def declared_inputs(self) -> list[Path]:
-        """The declared reads that exist, globs expanded (a step never reads its own notebook)."""
+        """The declared reads that exist, globs expanded (never the step's own notebook)."""
         out = []
         for allowed in self.allowed:
-            if any(c in allowed.name for c in "*?["):
+            if is_glob(allowed.name):
                 out += sorted(p for p in allowed.parent.glob(allowed.name) if p.is_file())
-            elif allowed.exists():
+            elif allowed.is_file():
                 out.append(allowed)
         own = self.spec.notebook.resolve()
         return [p for p in out if p.resolve() != own]
-
-    def writer(self, results_dir: str | Path | None = None):
-        from analysis.pipeline.outputs import OutputWriter
-
-        results = results_dir if results_dir is not None else self.parameters.get("results_dir", ROOTS["results"][1])
-        return OutputWriter(self.spec.name, results, year=self.year, step=self)
-
-
-_active: Step | None = None
-
-
-def step(name: str, **parameters) -> Step:
-    """Start running as step ``name`` (in a notebook): from now on only its declared files open."""
-    global _active
-    _active = Step(name, **parameters)
-    return _active
-
-
-def active() -> Step | None:
-    return _active
-
-
-def access(path: str | Path) -> Path:
-    """Every reader calls this before opening ``path``: refused if the active step did not declare
-    it, recorded if it did; a no-op outside a step (tests, scripts)."""
-    return _active.access(path) if _active is not None else paths.resolve(path)

@@ -3,7 +3,7 @@
 Each notebook writes its own fragment ``results/manifest/<notebook>.csv`` (see
 :mod:`analysis.pipeline.outputs`); ``python -m analysis.pipeline.manifest`` (the last step of ``make reproduce``)
 merges them, and writes ``results/datapackage.json``, the Frictionless description of every
-results CSV (:mod:`analysis.pipeline.resultschema`). :func:`check` is what the tests run: every file under ``results/`` and
+results CSV (:mod:`analysis.pipeline.schema`). :func:`check` is what the tests run: every file under ``results/`` and
 ``data/processed/`` is listed exactly once and every hash holds.
 """
 
@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.fileio import atomic_write_bytes, csv_bytes, sha256_file
 from analysis.ingest.datapackage import dump_package
-from analysis.ingest.rawio import atomic_write_bytes, csv_bytes, sha256_file
 from analysis.pipeline.outputs import MANIFEST_COLUMNS, MANIFEST_DIR_NAME
-from analysis.pipeline.resultschema import package
+from analysis.pipeline.schema import package
 
 MANIFEST = paths.RESULTS / "manifest.csv"
 RESULTS_PACKAGE = paths.RESULTS / "datapackage.json"
@@ -72,10 +72,6 @@ def check(root: Path = paths.PROJECT_ROOT) -> list[str]:
 def main() -> int:
     frame = write()
     print(f"==> {paths.shown(MANIFEST)}: {len(frame)} output files")
-    from analysis.pipeline.generate import record_in_readme
-
-    if record_in_readme():
-        print("==> README.md: the table of notebooks rewritten from src/analysis/pipeline/steps.yml")
     return 0
 
 

@@ -1,114 +1,39 @@
-"""Writing results: every output file has one producing notebook, recorded in a manifest.
+"""Writing a step's outputs: all at the end, all or none, each listed in a manifest fragment.
 
-A notebook creates one :class:`OutputWriter`, adds its tables, texts and figures to it, and calls
-:meth:`OutputWriter.finish` last. Nothing is written before ``finish``: a notebook that fails
-half-way leaves every stored result as it was. ``finish`` writes each file atomically (a file
-whose bytes would not change is not touched), removes files the notebook produced before but no
-longer produces, and writes the notebook's manifest fragment
-``results/manifest/<notebook>.csv`` (file, producing notebook, inputs, sha256).
-``python -m analysis.pipeline.manifest`` merges the fragments into ``results/manifest.csv``.
+A notebook's session (:mod:`analysis.pipeline.session`) adds its tables, texts and figures to one
+:class:`OutputWriter`; nothing is written before :meth:`OutputWriter.finish`, the last cell. Every
+CSV follows a declared schema (``results_schema.yml`` for results, the data package for processed
+tables) and is written at its declared precision (:mod:`analysis.precision`).
 
-Every CSV follows a declared schema: its columns, in order, and the precision each number is
-written with (:mod:`analysis.precision`). Files under the results folder are declared in
-``src/analysis/pipeline/steps.yml`` (:mod:`analysis.pipeline.resultschema`); the cleaning step passes
-the processed resources' schemas from ``data/datapackage.json``. A CSV with undeclared or
-missing columns is refused before anything is written.
-
-Figures are saved byte-deterministically at journal size: the figure's own width (3.5 or 7 in,
-checked) at 300 dpi, PNG without the ``Software`` metadata, SVG with editable text
-(``svg.fonttype: none``), a fixed ``svg.hashsalt`` and no ``Date``. Beside each figure go the data
-it shows as CSV (nbval does not compare images) and its caption as ``<stem>.txt`` (title, notes,
-source line; :meth:`analysis.figures.Figure.caption`).
+``finish`` adds the notebook's manifest fragment ``<results>/manifest/<notebook>.csv`` (file,
+producing notebook, inputs, sha256) and removes files this notebook wrote earlier and no longer
+writes. Run by the runner (:mod:`analysis.pipeline.run`), it hands everything to the runner
+(:data:`STAGING`), which commits the outputs together with the executed notebook once the whole
+notebook has succeeded; run by hand in JupyterLab, it commits them itself.
 """
 
 from __future__ import annotations
 
 import io
+import json
+import os
 from collections.abc import Iterable
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import paths
 from analysis.errors import OutputError, listing
-from analysis.ingest.rawio import commit_all, csv_bytes, sha256_bytes
+from analysis.figures.layout import FIGURE_FORMATS, PNG_DPI, SCREEN_DPI, checked_layout, figure_bytes
+from analysis.fileio import commit_all, csv_bytes, sha256_bytes
 from analysis.precision import apply_policy
 
 MANIFEST_DIR_NAME = "manifest"
+#: The environment variable through which the runner asks a notebook to hand over its outputs
+#: (the folder to stage them in) instead of writing them.
+STAGING = "ANALYSIS_STAGING"
+STAGED_INDEX = "staged.json"
 MANIFEST_COLUMNS = ["file", "notebook", "inputs", "sha256"]
-FIGURE_FORMATS = ("png", "svg")
-#: Resolution of PNG figures (print).
-PNG_DPI = 300
-#: Resolution at which a notebook shows a figure's PNG (matplotlib's default figure dpi), so that
-#: the written file appears at the figure's natural size.
-SCREEN_DPI = 100
-
-
-def check_width(fig) -> None:
-    """Refuse a figure that is not one journal column (3.5 in) or two (7 in) wide, or that draws
-    anything outside that width (a label cut off)."""
-    from analysis.figures.style import WIDTHS, overflowing
-
-    width = fig.get_figwidth()
-    if not any(abs(width - w) < 1e-9 for w in WIDTHS.values()):
-        raise ValueError(f"a figure is {width:g} in wide; journal figures are "
-                         f"{' or '.join(f'{w:g}' for w in WIDTHS.values())} in wide (analysis.figures.style.new_figure)")
-    cut = overflowing(fig)
-    if cut:
-        raise ValueError(f"a figure draws outside its {width:g} in canvas: {', '.join(cut)}; wrap or shorten the labels")
-
-
-def needs_dry_run(fig) -> bool:
-    """Whether saving ``fig`` needs matplotlib's dry-run draw before the real one: a leader line
-    clipped by its label (adjustText's arrows, ``patchA`` a text) takes the label's extent from
-    the label's last draw, so without a draw at the output's resolution first the line runs into
-    the label's first letters."""
-    from matplotlib.patches import FancyArrowPatch
-    from matplotlib.text import Text
-
-    return any(isinstance(arrow.patchA, Text) for arrow in fig.findobj(FancyArrowPatch))
-
-
-@contextmanager
-def checked_layout(fig):
-    """Inside the block ``fig`` is checked (:func:`check_width`), which lays it out, and savefig
-    draws it with that layout in every format, not laid out again: with no layout engine at all,
-    one draw per format; with a "none" placeholder, which only leader lines need
-    (:func:`needs_dry_run`), a dry-run draw first. The figure's own engine is back afterwards."""
-    import matplotlib as mpl
-
-    check_width(fig)  # once: laying the figure out for the check costs as much as saving it
-    engine = fig.get_layout_engine()
-    if needs_dry_run(fig):
-        fig.set_layout_engine("none")
-    else:
-        with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
-            fig.set_layout_engine(None)
-    try:
-        yield fig
-    finally:
-        if engine is not None:  # (None would mean "as rcParams say", not "as it was")
-            fig.set_layout_engine(engine)
-
-
-def figure_bytes(fig, fmt: str, checked: bool = False) -> bytes:
-    """The figure in ``fmt`` ('png', 'svg' or 'pdf') at its own size (a journal width, at 300 dpi),
-    with nothing that changes between runs; checked and laid out once first (:func:`checked_layout`)
-    unless the caller has ``checked`` it (the same figure saved in several formats)."""
-    import matplotlib as mpl
-
-    if not checked:
-        with checked_layout(fig):
-            return figure_bytes(fig, fmt, checked=True)
-    metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
-                "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}[fmt]
-    buffer = io.BytesIO()
-    from analysis.figures.style import STYLE
-
-    with mpl.rc_context({k: STYLE[k] for k in ("svg.hashsalt", "svg.fonttype", "pdf.fonttype")}):
-        fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata)
-    return buffer.getvalue()
 
 
 def _numeric(column: pd.Series) -> pd.Series:
@@ -147,7 +72,7 @@ class OutputWriter:
     def add_csv(self, path: str | Path, frame: pd.DataFrame, inputs: Iterable[str | Path] | None = None,
                 fields: list[dict] | None = None) -> Path:
         """``frame`` as CSV, each column as its schema declares (``fields``, or the declaration of
-        the file in ``steps.yml`` for files under the results folder)."""
+        the file in ``results_schema.yml`` for files under the results folder)."""
         path = paths.resolve(path)
         fields = fields if fields is not None else self.declared_fields(path)
         try:
@@ -157,7 +82,7 @@ class OutputWriter:
         return self.add_bytes(path, csv_bytes(text), inputs)
 
     def declared_fields(self, path: Path) -> list[dict]:
-        from analysis.pipeline.resultschema import SCHEMA_FILE, schema_for
+        from analysis.pipeline.schema import SCHEMA_FILE, schema_for
 
         try:
             relative = path.relative_to(self.results_dir).as_posix()
@@ -225,9 +150,9 @@ class OutputWriter:
 
     # -- writing --------------------------------------------------------------------------------
     def manifest(self) -> pd.DataFrame:
-        opened = ";".join(sorted({paths.shown(p) for p in self.step.opened})) if self.step is not None else ""
+        declared = ";".join(sorted({paths.shown(p) for p in self.step.declared_inputs()})) if self.step else ""
         rows = [{"file": paths.shown(p), "notebook": f"notebooks/{self.notebook}",
-                 "inputs": opened if inputs is None else inputs, "sha256": sha256_bytes(data)}
+                 "inputs": declared if inputs is None else inputs, "sha256": sha256_bytes(data)}
                 for p, (data, inputs) in self._files.items()]
         return pd.DataFrame(rows, columns=MANIFEST_COLUMNS).sort_values("file", ignore_index=True)
 
@@ -276,7 +201,30 @@ class OutputWriter:
                 f"{paths.ARTICLE_YEAR}; nothing was written. Run another year into its own folders: "
                 f"make reproduce YEAR={self.year}")
         manifest = self.manifest()
+        files = {**{path: data for path, (data, _) in self._files.items()}, self.fragment: csv_bytes(manifest)}
         stale = sorted(self._owned_before() - set(self._files))
-        commit_all({**{path: data for path, (data, _) in self._files.items()}, self.fragment: csv_bytes(manifest)},
-                   remove=stale)
+        staging = os.environ.get(STAGING)
+        if staging:
+            stage(Path(staging), files, stale)
+        else:
+            commit_all(files, remove=stale)
         return manifest
+
+
+def stage(folder: Path, files: dict[Path, bytes], remove: list[Path]) -> None:
+    """Hand a step's outputs to the runner: each file's bytes into ``folder``, with an index."""
+    index = {"files": {}, "remove": [str(p) for p in remove]}
+    for number, (path, data) in enumerate(files.items()):
+        (folder / f"{number}.out").write_bytes(data)
+        index["files"][str(path)] = f"{number}.out"
+    (folder / STAGED_INDEX).write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+
+
+def staged(folder: Path) -> tuple[dict[Path, bytes], list[Path]]:
+    """The outputs a notebook handed to the runner in ``folder`` (nothing if it wrote none)."""
+    index_file = folder / STAGED_INDEX
+    if not index_file.exists():
+        return {}, []
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    return ({Path(p): (folder / f).read_bytes() for p, f in index["files"].items()},
+            [Path(p) for p in index["remove"]])

@@ -5,11 +5,10 @@ A notebook's first code cell after its parameters is::
     run = session.start("40_regional_disparity", year=year, processed_dir=processed_dir,
                         results_dir=results_dir, languages=languages, shown_language=shown_language)
 
-which makes it run as its declared step (only the files the step declares may be opened, and
-every one opened becomes an input in the manifest), applies the figure style and the pandas
-display options, and gives the notebook :class:`Session`: ``run.load`` a processed table,
-``run.table`` / ``run.text`` / ``run.texts`` / ``run.figures`` an output (shown as written), ``run.finish()``
-last, which writes every output and the manifest fragment as one step.
+which makes it run as its declared step, applies the figure style and the pandas display
+options, and gives the notebook a :class:`Session`: ``run.load`` a processed table (one the step
+declares), ``run.table`` / ``run.text`` / ``run.texts`` / ``run.figures`` an output (shown as
+written), ``run.finish()`` last, which writes every output and the manifest fragment as one step.
 """
 
 from __future__ import annotations
@@ -21,6 +20,8 @@ import pandas as pd
 
 from analysis import paths, pipeline
 from analysis.i18n import LANGUAGES, parse_languages
+from analysis.ingest.datapackage import load_package, processed_resource_for_file
+from analysis.ingest.load import load_processed
 from analysis.pipeline.outputs import OutputWriter
 
 DISPLAY = {"display.max_columns": 30, "display.max_colwidth": 70, "display.width": 200}
@@ -28,6 +29,8 @@ DISPLAY = {"display.max_columns": 30, "display.max_colwidth": 70, "display.width
 
 @dataclass
 class Session:
+    """A notebook running as its step: its folders, languages, and the writer of its outputs."""
+
     step: pipeline.Step
     writer: OutputWriter
     year: int | None
@@ -38,14 +41,14 @@ class Session:
 
     @property
     def inputs(self) -> list[str]:
-        """The files this step has opened so far, as shown in outputs (relative to the project)."""
-        return [paths.shown(p) for p in self.step.opened]
+        """The files this step reads, as shown in outputs (relative to the project), sorted."""
+        return sorted(paths.shown(p) for p in self.step.declared_inputs())
 
     def load(self, name: str) -> pd.DataFrame:
         """``processed/<name>`` (``{year}`` filled in) with the types the data package declares."""
-        from analysis.ingest.load import load_processed
-
-        return load_processed(name.format(year=self.year), self.processed_dir)
+        name = name.format(year=self.year)
+        self.step.access(self.processed_dir / name)
+        return load_processed(name, self.processed_dir)
 
     def path(self, relative: str) -> Path:
         return self.results_dir / relative
@@ -54,6 +57,16 @@ class Session:
         """Add ``results/<relative>`` (a declared CSV) and return it as written, to show."""
         path = self.writer.add_csv(self.path(relative), frame, inputs)
         return self.writer.written(path)
+
+    def processed_tables(self, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        """Add each ``processed/<name>`` with the schema the data package declares for it; the
+        files and their rows, to show."""
+        package = load_package(self.step.parameters.get("datapackage", paths.DATAPACKAGE))
+        for name, frame in tables.items():
+            fields = processed_resource_for_file(package, name)["schema"]["fields"]
+            self.writer.add_csv(self.processed_dir / name, frame, fields=fields)
+        return pd.DataFrame({"file": [paths.shown(self.processed_dir / n) for n in tables],
+                             "rows": [len(f) for f in tables.values()]})
 
     def text(self, relative: str, text: str, inputs=None) -> str:
         self.writer.add_text(self.path(relative), text, inputs)
@@ -70,12 +83,17 @@ class Session:
         return shown
 
     def figures(self, stem: str, draw) -> object:
-        """``results/<stem>_<lang>.{png,svg,csv}`` in every language; shows the one of ``shown_language``."""
+        """``results/<stem>_<lang>.{png,svg,csv,txt}`` in every language; shows the one of ``shown_language``."""
         return self.writer.add_figures(self.path(stem), draw, self.languages, self.shown)
 
-    def finish(self) -> pd.DataFrame:
-        """Write every output and the manifest fragment (all or none); the files and their hashes."""
-        return self.writer.finish()[["file", "sha256"]]
+    def finish(self):
+        """Write every output and the manifest fragment (all or none); says how many files and
+        where their manifest is."""
+        from IPython.display import Markdown
+
+        manifest = self.writer.finish()
+        return Markdown(f"{len(manifest)} files written; each with its inputs and sha256 in "
+                        f"`{paths.shown(self.writer.fragment)}`.")
 
 
 def start(step: str, *, year: int | None = None, processed_dir: str | Path = paths.PROCESSED,
@@ -87,8 +105,9 @@ def start(step: str, *, year: int | None = None, processed_dir: str | Path = pat
     for option, value in DISPLAY.items():
         pd.set_option(option, value)
     use_style()
-    running = pipeline.step(step, year=year, processed_dir=processed_dir, results_dir=results_dir, **parameters)
+    running = pipeline.Step(step, year=year, processed_dir=processed_dir, results_dir=results_dir, **parameters)
     langs = parse_languages(languages)
-    return Session(step=running, writer=running.writer(results_dir), year=year,
-                   processed_dir=paths.resolve(processed_dir), results_dir=paths.resolve(results_dir),
-                   languages=langs, shown=shown_language if shown_language in langs else langs[0])
+    writer = OutputWriter(step, results_dir, year=year, step=running)
+    return Session(step=running, writer=writer, year=year, processed_dir=paths.resolve(processed_dir),
+                   results_dir=paths.resolve(results_dir), languages=langs,
+                   shown=shown_language if shown_language in langs else langs[0])

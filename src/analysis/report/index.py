@@ -9,6 +9,7 @@ every number from a file a notebook wrote.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import mistune
@@ -16,7 +17,6 @@ import pandas as pd
 
 from analysis import pipeline
 from analysis.i18n import LANGUAGES, t
-from analysis.pipeline import access
 from analysis.report.html import INDEX, esc, frame_html, img, legend, linked, mark, nobreak, page, png_width, scroll
 from analysis.report.provenance import provenance
 from analysis.tables import readable
@@ -34,13 +34,13 @@ VERDICTS = ("consistent", "inconsistent", "not_checkable")
 
 def read_csv(path: Path) -> pd.DataFrame:
     """A results or processed CSV as text, recorded as an input of the report."""
-    return pd.read_csv(access(path), dtype=str, keep_default_na=False)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def figure_stems(step: str) -> list[str]:
     """The figures a step declares (``figures/figure1_special_organisations``), in declared order."""
-    return [w.removeprefix("results/").removesuffix("_{lang}.png") for w in pipeline.spec(step).writes
-            if w.endswith("_{lang}.png")]
+    return [match.group(1) for w in pipeline.spec(step).writes
+            if (match := re.fullmatch(r"results/(.*)_\{lang\}\.(?:png|\{[a-z,]*png[a-z,]*\})", w))]
 
 
 def caption(results: Path, stem: str, lang: str) -> tuple[str, list[str]]:
@@ -49,7 +49,7 @@ def caption(results: Path, stem: str, lang: str) -> tuple[str, list[str]]:
     path = results / f"{stem}_{lang}.txt"
     if not path.exists():
         return Path(stem).name, []
-    title, _, rest = access(path).read_text(encoding="utf-8").strip().partition("\n")
+    title, _, rest = path.read_text(encoding="utf-8").strip().partition("\n")
     return title.strip(), [p.strip() for p in rest.split("\n\n") if p.strip()]
 
 
@@ -68,7 +68,7 @@ class Numbering:
                  f'<a href="{stem}_{lang}.csv">{esc(t("report_link_data", lang))}</a> · '
                  f'<a href="{stem}_{lang}.svg">SVG</a> · {esc(t("report_link_languages", lang))}: {others}')
         body = "".join(f"<br>{esc(note)}" for note in notes)
-        with access(results / f"{stem}_{lang}.png").open("rb") as png:
+        with (results / f"{stem}_{lang}.png").open("rb") as png:
             width = png_width(png.read(24))
         return (f'<figure id="figure-{self.n}">{img(f"{stem}_{lang}.png", title, width)}<figcaption>'
                 f"<strong>{esc(t('report_figure_n', lang, n=self.n))}</strong> {esc(title)}{body}"
@@ -202,7 +202,7 @@ def table_section(results: Path, stem: str, title_key: str, lang: str, table_lan
 
 
 def summary_html(path: Path) -> str:
-    body = mistune.html(nobreak(access(path).read_text(encoding="utf-8")))
+    body = mistune.html(nobreak(path.read_text(encoding="utf-8")))
     for level in (3, 2, 1):  # the summaries' headings sit under this page's h2
         body = body.replace(f"<h{level}", f"<h{level + 2}").replace(f"</h{level}>", f"</h{level + 2}>")
     return body.replace("<table>", '<div class="scroll"><table>').replace("</table>", "</table></div>")

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import analysis.fastimport  # noqa: F401  first: nbformat, below, must not import rfc3987_syntax
-
-# isort: split
 import functools
 import re
 from pathlib import Path
 
 import nbformat
-
-from analysis.pipeline import access
 
 
 def strip_remote(text: str) -> str:
@@ -50,7 +45,7 @@ def render_notebook(path: Path) -> tuple[str, str]:
     notebook, so the page links ``notebook.css`` instead of carrying them (styles inside the
     outputs, such as those of styled tables, stay where they are).
     """
-    page, _ = html_exporter().from_notebook_node(nbformat.read(access(path), as_version=4))
+    page, _ = html_exporter().from_notebook_node(nbformat.read(path, as_version=4))
     page = strip_remote(page)
     head, end, rest = page.partition("</head>")
     styles = re.findall(r"<style\b[^>]*>.*?</style>", head, flags=re.S | re.I)

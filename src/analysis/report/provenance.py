@@ -14,9 +14,8 @@ import json
 import tomllib
 from pathlib import Path
 
-from analysis import paths, pipeline
-from analysis.pipeline import access
-from analysis.pipeline.generate import METHODS_PACKAGES, locked_versions
+from analysis import paths
+from analysis.lockfile import METHODS_PACKAGES, locked_versions
 
 LOCK = paths.PROJECT_ROOT / "requirements.lock"
 PYPROJECT = paths.PROJECT_ROOT / "pyproject.toml"
@@ -30,11 +29,8 @@ def _sha256(data: bytes) -> str:
 
 
 def notebook_source(path: Path) -> bytes:
-    """A notebook's cells (type and source), without outputs or metadata the run writes (the
-    report's own notebook is read directly: a step never opens its own notebook as an input)."""
-    running = pipeline.active()
-    own = running is not None and path.resolve() == running.spec.notebook.resolve()
-    cells = json.loads((path if own else access(path)).read_text(encoding="utf-8"))["cells"]
+    """A notebook's cells (type and source), without outputs or metadata the run writes."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     return json.dumps([[c["cell_type"], "".join(c["source"])] for c in cells], ensure_ascii=False).encode("utf-8")
 
 
@@ -42,14 +38,14 @@ def input_files(raw_dir: Path, notebooks_dir: Path) -> list[tuple[str, bytes]]:
     """(path shown, content) of every input, in a fixed order."""
     out = []
     for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
-        out.append((paths.shown(path), access(path).read_bytes()))
+        out.append((paths.shown(path), path.read_bytes()))
     for path in sorted(notebooks_dir.glob("*.ipynb")):
         out.append((paths.shown(path), notebook_source(path)))
     # The code is the step's `uses` (every file of src/analysis, declared in steps.yml), not a data
     # input: read for the fingerprint without recording each file in the manifest.
     for path in sorted(p for p in SOURCE.rglob("*") if p.is_file() and not any(s in p.parts for s in SKIP)):
         out.append((paths.shown(path), path.read_bytes()))
-    out.append((paths.shown(LOCK), access(LOCK).read_bytes()))
+    out.append((paths.shown(LOCK), LOCK.read_bytes()))
     return out
 
 
@@ -57,8 +53,8 @@ def provenance(raw_dir: Path, notebooks_dir: Path) -> dict:
     """Python, the key packages and the lock's sha256 (from the lock), the inputs' fingerprint."""
     files = input_files(raw_dir, notebooks_dir)
     listing = "".join(f"{name}\t{_sha256(data)}\n" for name, data in files)
-    versions = locked_versions(access(LOCK))
-    python = tomllib.loads(access(PYPROJECT).read_text(encoding="utf-8"))["project"]["requires-python"]
+    versions = locked_versions(LOCK)
+    python = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]["requires-python"]
     return {"python": python, "packages": {name: ", ".join(dict.fromkeys(versions[name])) for name in METHODS_PACKAGES},
-            "lock_sha256": _sha256(access(LOCK).read_bytes()), "inputs_sha256": _sha256(listing.encode("utf-8")),
+            "lock_sha256": _sha256(LOCK.read_bytes()), "inputs_sha256": _sha256(listing.encode("utf-8")),
             "n_files": len(files)}

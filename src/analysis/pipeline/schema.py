@@ -1,14 +1,11 @@
-"""The description of every CSV under ``results/``: the step declaration -> ``results/datapackage.json``.
+"""The columns of every CSV under ``results/``, declared once in ``results_schema.yml``.
 
-``src/analysis/pipeline/steps.yml`` declares, once, with the step that writes it, each output
-CSV's columns: type, unit, description and precision (the precision policy,
-:mod:`analysis.precision`). The output writer
-(:mod:`analysis.pipeline.outputs`) looks up the schema of every CSV a notebook adds
-(:func:`schema_for`), refuses columns that differ from it and writes each number at its declared
-precision. ``python -m analysis.pipeline.manifest`` (the last step of ``make reproduce``) publishes the
-declaration as the Frictionless Data Package ``results/datapackage.json``: one resource per CSV,
-with its Table Schema and sha256 (:func:`package`). ``make test`` validates every results CSV
-against it with frictionless.
+Each entry gives a CSV's columns: type, unit, description and precision (the precision policy,
+:mod:`analysis.precision`). The output writer (:mod:`analysis.pipeline.outputs`) looks up the
+schema of every CSV a notebook adds (:func:`schema_for`), refuses columns that differ from it and
+writes each number at its declared precision. ``python -m analysis.pipeline.manifest`` publishes
+the declaration as the Frictionless Data Package ``results/datapackage.json``: one resource per
+CSV, with its Table Schema and sha256 (:func:`package`).
 """
 
 from __future__ import annotations
@@ -20,7 +17,7 @@ from pathlib import Path
 
 from analysis.precision import check_rule
 
-SCHEMA_FILE = Path(__file__).with_name("steps.yml")
+SCHEMA_FILE = Path(__file__).with_name("results_schema.yml")
 #: Placeholders of the declared paths and what they match.
 PLACEHOLDERS = {"lang": "kk|ru|en", "year": r"\d{4}"}
 _TRANSLATED = re.compile(r"^\{t:([A-Za-z0-9_]+)\}$")
@@ -28,14 +25,11 @@ _TRANSLATED = re.compile(r"^\{t:([A-Za-z0-9_]+)\}$")
 
 @cache
 def declaration() -> dict:
-    """Shared fields, field sets and every results CSV of the step declaration (paths relative
-    to the results folder)."""
-    from analysis.pipeline import declaration as steps_declaration
+    """Shared fields, field sets and every results CSV (paths relative to the results folder)."""
+    from analysis.ingest.rawio import read_yaml
 
-    decl = steps_declaration()
-    resources = [{**table, "path": table["path"].removeprefix("results/")}
-                 for entry in decl["steps"] for table in entry["writes"]
-                 if isinstance(table, dict) and table["path"].startswith("results/")]
+    decl, _ = read_yaml(SCHEMA_FILE)
+    resources = [{**r, "path": r["path"].removeprefix("results/")} for r in decl["resources"]]
     return {"fields": decl.get("fields", {}), "field_sets": decl.get("field_sets", {}), "resources": resources}
 
 
@@ -117,7 +111,7 @@ def package(files: list[tuple[str, str]]) -> dict:
         "description": ("Every CSV the notebooks write under results/: tables, figure data, claim verdicts and "
                         "statistics. Each column has a type, a unit where it has one, a description, and for numbers "
                         "the precision it is written with (the project's precision policy: src/analysis/precision.py). "
-                        "Written by `make reproduce` from src/analysis/pipeline/steps.yml."),
+                        "Written by `make reproduce` from src/analysis/pipeline/results_schema.yml."),
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                       "title": "Creative Commons Attribution 4.0"}],
         "sources": [{"title": "data/datapackage.json: the raw and processed data of the compendium"}],

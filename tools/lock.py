@@ -1,28 +1,31 @@
-"""One environment, two spellings: ``requirements.lock`` (pip/uv) and ``environment.yml`` (conda, Binder).
+"""What ``make lock`` writes after resolving the locks: ``environment.yml`` and METHODS.md's versions.
 
-``requirements.lock`` is the exact, hashed lock of the whole dependency tree, compiled from
-``requirements.in`` by ``make lock`` (``uv pip compile --universal``, Python 3.11): one lock for
-every platform, with environment markers on the packages only some platforms need (``appnope`` on
-macOS, ``pywinpty`` on Windows). ``environment.yml`` is generated from it
-(:func:`render_environment`), markers included, so that conda and Binder users get the same
-versions; ``tests/test_environment.py`` fails when the two drift apart, and dry-runs the install
-from the lock for Linux and macOS on x86-64 and arm64.
+``requirements.lock`` is the exact, hashed lock of what the analysis needs, resolved from
+``pyproject.toml`` (``uv pip compile --universal``: one lock for Python 3.11-3.13 on every
+platform, with environment markers on the packages only some need, such as ``appnope`` on
+macOS); ``requirements-test.lock`` adds the test tools at the same versions. ``environment.yml``
+is generated from ``requirements.lock`` (:func:`render_environment`), so that conda and Binder
+users get the same versions; ``tests/integration/test_environment.py`` fails when they drift apart.
 
-``python -m analysis.pipeline.environment`` rewrites ``environment.yml`` from the lock.
+``python tools/lock.py`` rewrites ``environment.yml`` and the versions table in ``METHODS.md``.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import yaml
 
 from analysis import paths
+from analysis.lockfile import LOCK, METHODS_PACKAGES, locked_versions
 
-LOCK = paths.PROJECT_ROOT / "requirements.lock"
 ENVIRONMENT = paths.PROJECT_ROOT / "environment.yml"
-PYTHON = "3.11"
+METHODS = paths.PROJECT_ROOT / "METHODS.md"
+VERSIONS_BEGIN, VERSIONS_END = "<!-- versions:begin -->", "<!-- versions:end -->"
+#: The Python conda installs (any of 3.11-3.13 runs the analysis).
+PYTHON = ">=3.11,<3.14"
 #: The platforms the lock must install on (uv's --python-platform names). Windows: use WSL.
 PLATFORMS = ("x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu", "aarch64-apple-darwin", "x86_64-apple-darwin")
 _REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*([^\\]*?))?\s*\\?\s*$")
@@ -60,8 +63,8 @@ def environment_pins(text: str) -> tuple[str | None, list[tuple[str, str, str]]]
     env = yaml.safe_load(text)
     python, pins = None, []
     for dep in env.get("dependencies", []):
-        if isinstance(dep, str) and dep.startswith("python="):
-            python = dep.split("=", 1)[1]
+        if isinstance(dep, str) and dep.startswith("python"):
+            python = dep.removeprefix("python")
         elif isinstance(dep, dict):
             pins += requirements(dep.get("pip", []))
     return python, pins
@@ -73,14 +76,15 @@ def _line(name: str, version: str, marker: str) -> str:
 
 def render_environment(lock_text: str) -> str:
     lines = [
-        "# Generated from requirements.lock by `make lock` (python -m analysis.pipeline.environment);",
-        "# do not edit by hand: tests/test_environment.py fails when this file and the lock differ.",
+        "# Generated from requirements.lock by `make lock` (tools/lock.py); do not edit by hand:",
+        "# tests/integration/test_environment.py fails when this file and the lock differ.",
         "# conda env create -f environment.yml && conda activate kz-inclusive-education",
+        "# then: papermill notebooks/10_table1_preschools.ipynb out.ipynb  (the kernel is python3)",
         "name: kz-inclusive-education",
         "channels:",
         "  - conda-forge",
         "dependencies:",
-        f"  - python={PYTHON}",
+        f"  - python{PYTHON}",
         "  - pip",
         "  - pip:",
         *(f"      - {_quoted(_line(*req))}" for req in sorted(lock_requirements(lock_text))),
@@ -95,9 +99,23 @@ def _quoted(text: str) -> str:
     return text if "'" not in text and ":" not in text else '"' + text.replace('"', '\\"') + '"'
 
 
+def versions_table(lock: Path = LOCK) -> str:
+    """METHODS.md's table of the versions of the packages the methods rest on."""
+    locked = locked_versions(lock)
+    rows = ["| package | version (requirements.lock) |", "| --- | --- |"]
+    rows += [f"| {name} | {', '.join(dict.fromkeys(locked[name]))} |" for name in METHODS_PACKAGES]
+    return "\n".join([VERSIONS_BEGIN, *rows, VERSIONS_END])
+
+
+def with_versions(text: str, lock: Path = LOCK) -> str:
+    begin, end = text.index(VERSIONS_BEGIN), text.index(VERSIONS_END) + len(VERSIONS_END)
+    return text[:begin] + versions_table(lock) + text[end:]
+
+
 def main() -> int:
     ENVIRONMENT.write_text(render_environment(LOCK.read_text(encoding="utf-8")), encoding="utf-8")
-    print(f"wrote {paths.shown(ENVIRONMENT)}")
+    METHODS.write_text(with_versions(METHODS.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"wrote {paths.shown(ENVIRONMENT)} and the versions in {paths.shown(METHODS)}")
     return 0
 
 

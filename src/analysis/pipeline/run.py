@@ -1,0 +1,288 @@
+"""Run one notebook with papermill, deterministically and all or nothing.
+
+``python -m analysis.pipeline.run notebooks/40_regional_disparity.ipynb [-p NAME VALUE] [-r NAME VALUE]
+[-f params.yml] [-o out.ipynb] [--year YEAR]``
+
+* papermill executes the notebook on the ``python3`` kernel of this Python (the one every
+  installation of ipykernel provides), in the notebook's folder, with matplotlib's ``Agg``
+  backend, into a temporary folder;
+* the notebook hands its outputs to the runner instead of writing them
+  (:data:`analysis.pipeline.outputs.STAGING`); only when the whole notebook has succeeded are
+  its outputs, its manifest fragment and the executed notebook, stripped of everything that
+  changes from run to run (timings, the Python version), moved into place together. A failed or
+  interrupted run changes nothing; the failed notebook is kept under ``build/failed/``.
+* ``-p NAME VALUE`` reads the value as YAML (``2023`` is a number), ``-r NAME VALUE`` keeps it as
+  text, ``-f`` reads a YAML file of parameters. A parameter the notebook does not declare, or of
+  another kind than its default, stops the run before anything executes.
+* ``--year YEAR`` runs a step that takes a year for another year, into ``build/years/<YEAR>/``.
+
+A failure is one message naming the file and where in it (:mod:`analysis.errors`); the
+traceback only with ``--verbose`` or ``VERBOSE=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from analysis import paths
+from analysis.errors import NotebookError, UserError
+from analysis.fileio import commit_all
+from analysis.pipeline.outputs import STAGING, staged
+
+#: The kernel every notebook names: the one ipykernel provides in any environment it is installed in.
+KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+#: The kernel logs nothing a reader of the run can act on (its errors reach the runner as messages).
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+#: Notebook-level metadata that changes from run to run, or from machine to machine.
+VOLATILE_NOTEBOOK_KEYS = ("papermill", "widgets")
+#: Cell-level metadata that changes from run to run.
+VOLATILE_CELL_KEYS = ("papermill", "execution", "ExecuteTime", "collapsed", "scrolled")
+#: The errors a user causes, by name (a kernel reports its error by name): shown as they are.
+USER_ERRORS = ("UserError", "RawDataError", "OutputError", "NotebookError", "RegistryError")
+#: Longest message shown for an unexpected error (its beginning: the part that names the problem).
+UNEXPECTED_CHARS = 2000
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove timings, run records, random ids and the Python version, so that a re-run under any
+    supported Python writes the same bytes."""
+    for key in VOLATILE_NOTEBOOK_KEYS:
+        nb.metadata.pop(key, None)
+    nb.metadata["kernelspec"] = dict(KERNEL)
+    nb.metadata.get("language_info", {}).pop("version", None)
+    for cell in nb.cells:
+        for key in VOLATILE_CELL_KEYS:
+            cell.metadata.pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id on every run
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
+    return nb
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Merge adjacent outputs of the same stream: the kernel may deliver one ``print`` in one
+    message or in several."""
+    merged: list = []
+    for output in outputs:
+        if (output.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == output.get("name")):
+            merged[-1]["text"] = merged[-1]["text"] + output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
+def notebook_bytes(nb: nbformat.NotebookNode) -> bytes:
+    """Canonical serialisation (nbformat's own: sorted keys, one-space indent, final newline)."""
+    text = nbformat.writes(nb, version=4)
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+
+
+def read_notebook(notebook: str | Path) -> nbformat.NotebookNode:
+    """The notebook, or a :class:`NotebookError` naming it when it is missing or not a notebook."""
+    notebook = paths.resolve(notebook)
+    try:
+        return nbformat.read(notebook, as_version=4)
+    except FileNotFoundError:
+        raise NotebookError(notebook, "no such notebook") from None
+    except Exception as err:  # JSON errors, nbformat validation errors, ...
+        detail = ("not valid JSON: truncated or damaged" if type(err).__name__ in ("NotJSONError", "JSONDecodeError")
+                  else f"{type(err).__name__}: {str(err).splitlines()[0][:200] if str(err) else ''}")
+        raise NotebookError(notebook, f"not a readable notebook ({detail}); restore it "
+                            "from git or save it again from JupyterLab") from None
+
+
+def notebook_parameters(nb: nbformat.NotebookNode) -> dict[str, object]:
+    """The defaults of the notebook's ``parameters`` cell (plain literals, by design)."""
+    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+    out: dict[str, object] = {}
+    for node in ast.parse(cell.source).body if cell else []:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            out[node.targets[0].id] = ast.literal_eval(node.value)
+    return out
+
+
+def _kind(value) -> str:
+    kinds = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _fits(default, value) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    return default is None or isinstance(value, type(default))
+
+
+def check_parameters(notebook: Path, nb: nbformat.NotebookNode, given: dict) -> None:
+    """Refuse parameters the notebook does not declare, or of another kind than its default."""
+    declared = notebook_parameters(nb)
+    for name, value in given.items():
+        if name not in declared:
+            raise NotebookError(notebook, "unknown parameter; the notebook's parameters are "
+                                + ", ".join(f"{k} (default {v!r})" for k, v in declared.items()),
+                                item=f"parameter '{name}'")
+        default = declared[name]
+        if not _fits(default, value):
+            hint = ""
+            if isinstance(value, str) and isinstance(default, (int, float)):
+                hint = f"; give numbers with -p (-p {name} {value}), -r keeps text"
+            elif isinstance(default, str) and not isinstance(value, str):
+                hint = f"; give text with -r (-r {name} {value})"
+            raise NotebookError(notebook, f"expects {_kind(default)} (default {default!r}), given {value!r}, "
+                                f"{_kind(value)}{hint}", item=f"parameter '{name}'")
+
+
+def year_parameters(notebook: Path, nb: nbformat.NotebookNode, year: int) -> tuple[dict, Path]:
+    """The parameters and output notebook of a run of ``notebook`` for another ``year``, into
+    ``build/years/<year>/`` (only the folders the notebook declares)."""
+    folders = paths.year_folders(year)
+    offered = {"year": year, "processed_dir": paths.shown(folders["processed"]),
+               "results_dir": paths.shown(folders["results"])}
+    declared = notebook_parameters(nb)
+    if "year" not in declared:
+        raise NotebookError(notebook, "does not take a year", item="--year")
+    return {k: v for k, v in offered.items() if k in declared}, folders["notebooks"] / notebook.name
+
+
+def failure_message(err: BaseException) -> tuple[str, str]:
+    """(the one message to show, the traceback) of a failed run: an error the user caused names
+    the file and where, as it is; anything else as ``Name: message``, its beginning if very long."""
+    ename = getattr(err, "ename", None)
+    if ename is not None:  # papermill's PapermillExecutionError: the kernel's error
+        evalue = str(getattr(err, "evalue", ""))
+        trace = _ANSI.sub("", "\n".join(getattr(err, "traceback", []) or []))
+        user = ename in USER_ERRORS
+    else:
+        import traceback
+
+        ename, evalue, user = type(err).__name__, str(err), isinstance(err, UserError)
+        trace = "".join(traceback.format_exception(err))
+    if user:
+        return evalue, trace
+    text = f"{ename}: {evalue}"
+    if len(text) > UNEXPECTED_CHARS:
+        text = text[:UNEXPECTED_CHARS] + f" [... {len(text) - UNEXPECTED_CHARS} more characters]"
+    return text, trace
+
+
+def run_notebook(notebook: str | Path, output: str | Path | None = None, parameters: dict | None = None) -> Path:
+    """Execute ``notebook`` and store it, with its outputs, at ``output`` (default: in place).
+
+    On failure nothing is written; the partial run is kept under ``build/failed/``.
+    """
+    import papermill as pm  # here: slow to import, and not needed to check parameters
+
+    notebook = paths.resolve(notebook)
+    output = paths.resolve(output) if output else notebook
+    parameters = parameters or {}
+    check_parameters(notebook, read_notebook(notebook), parameters)
+    with tempfile.TemporaryDirectory(prefix="nbrun-") as tmp:
+        executed, staging = Path(tmp) / notebook.name, Path(tmp) / "outputs"
+        staging.mkdir()
+        environment = {STAGING: str(staging), "MPLBACKEND": "Agg"}
+        saved = {k: os.environ.get(k) for k in environment}
+        os.environ.update(environment)  # the kernel inherits this process's environment
+        try:
+            pm.execute_notebook(str(notebook), str(executed), parameters=parameters, kernel_name=KERNEL["name"],
+                                cwd=str(notebook.parent), progress_bar=False, request_save_on_cell_execute=False,
+                                extra_arguments=KERNEL_ARGUMENTS)
+        except BaseException as err:
+            keep_failed(executed, err)
+            raise
+        finally:
+            for key, value in saved.items():
+                os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+        files, remove = staged(staging)
+        files[output] = notebook_bytes(strip_volatile(nbformat.read(executed, as_version=4)))
+        commit_all(files, remove=remove)
+    return output
+
+
+def keep_failed(executed: Path, err: BaseException) -> None:
+    """Keep a failed run's partial notebook under ``build/failed/`` (the runner says where)."""
+    if executed.exists():
+        kept = paths.FAILED_RUNS / executed.name
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_bytes(executed.read_bytes())
+            err.failed_run = kept
+        except OSError:
+            pass  # a full disk must not hide the notebook's own error
+
+
+def report_failure(notebook: str | Path, err: BaseException, verbose: bool = False) -> str:
+    """What the runner prints when a notebook fails: the message first, then where things are."""
+    message, trace = failure_message(err)
+    failed = getattr(err, "failed_run", None)
+    lines = [message, *([trace] if verbose and trace else [])]
+    lines.append("    (nothing was written" + (f"; the failed run is in {paths.shown(failed)}" if failed else "")
+                 + ("" if verbose else "; VERBOSE=1 shows the traceback") + ")")
+    return "\n".join(lines)
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m analysis.pipeline.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebook")
+    parser.add_argument("-o", "--output", help="where to store the executed notebook (default: in place)")
+    parser.add_argument("-f", "--parameters-file", help="YAML file of parameters")
+    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                        help="a parameter, its value read as YAML (2023 -> a number)")
+    parser.add_argument("-r", "--raw", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                        help="a parameter kept as text")
+    parser.add_argument("--year", type=int, help="run for another year, into build/years/<YEAR>/")
+    parser.add_argument("--verbose", action="store_true", default=bool(os.environ.get("VERBOSE")),
+                        help="also print the traceback of a failure")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    start = time.perf_counter()
+    shown = paths.shown(paths.resolve(args.notebook))
+    try:
+        parameters = _read_parameters_file(args.parameters_file) if args.parameters_file else {}
+        parameters.update({k: yaml.safe_load(v) for k, v in args.parameter})
+        parameters.update(dict(args.raw))
+        output = args.output
+        if args.year is not None:
+            year_params, output = year_parameters(paths.resolve(args.notebook), read_notebook(args.notebook), args.year)
+            parameters = {**year_params, **parameters}
+        print(f"==> running {shown}" + (f" with {parameters}" if parameters else ""), flush=True)
+        written = run_notebook(args.notebook, output, parameters)
+    except Exception as err:
+        print(f"==> FAILED: {shown}\n{report_failure(args.notebook, err, args.verbose)}", file=sys.stderr, flush=True)
+        return 1
+    print(f"==> done: {paths.shown(written)} ({time.perf_counter() - start:.1f} s)", flush=True)
+    return 0
+
+
+def _read_parameters_file(path: str) -> dict:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except OSError as err:
+        raise NotebookError(paths.resolve(path), f"cannot read the parameters file: {err.strerror}") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise NotebookError(paths.resolve(path), f"not valid YAML: {getattr(err, 'problem', err)}",
+                            line=None if mark is None else mark.line + 1) from None
+    if not isinstance(data, dict):
+        raise NotebookError(paths.resolve(path), "expected a mapping of parameter names to values")
+    return data
+
+
+if __name__ == "__main__":
+    sys.exit(main())
