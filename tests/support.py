@@ -9,11 +9,29 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
+
 from analysis import paths
+from analysis.ingest import clean
 from analysis.ingest.datapackage import rehash
+from analysis.pipeline.outputs import OutputWriter
 
 #: The project's virtual environment (the one running the tests).
 VENV = Path(sys.executable).parent.parent
+
+
+def write_processed(cleaned: clean.CleanedExtracts, processed_dir: Path, results_dir: Path) -> pd.DataFrame:
+    """Write what the cleaning step produced, as notebook 00 does: the files and their sha256."""
+    writer = OutputWriter("00_clean_extracts", results_dir, year=cleaned.year)
+    writer.add_processed(processed_dir, cleaned.outputs, cleaned.package_path, cleaned.inputs)
+    return writer.finish()[["file", "sha256"]]
+
+
+def clean_and_write(year: int, raw_dir: Path, processed_dir: Path, package_path: Path, results_dir: Path):
+    """Clean ``year``'s extracts from ``raw_dir`` and write them into ``processed_dir``."""
+    cleaned = clean.clean_extracts(year, raw_dir, package_path)
+    write_processed(cleaned, processed_dir, results_dir)
+    return cleaned
 
 
 def git(repo: Path, *args: str) -> str:

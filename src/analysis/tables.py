@@ -11,7 +11,6 @@ them), Russian or English; :func:`to_markdown` and :func:`to_latex` (booktabs) r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
@@ -19,52 +18,12 @@ import pandas as pd
 from analysis import i18n
 from analysis.i18n import figure_region_labels, t
 from analysis.ingest.regions import NATIONAL
+from analysis.ingest.tablespec import TABLE1, TABLE2, TABLES, TableSpec
 from analysis.precision import round_half_up, share_pct
 
+__all__ = ["TABLE1", "TABLE2", "TABLES", "TableSpec", "rebuild", "compare_with_printed", "localise"]
+
 TOTAL = NATIONAL  # the national total row's code
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """What one printed table holds and where its data are: the one place that maps a table to its
-    raw resource and file, its processed resource and file, and its result files."""
-
-    key: str
-    #: The table as the article labels it (Table 1) and the stem of its result files.
-    label: str
-    stem: str
-    #: The processed table: its name in the claims registry and data package, without the year.
-    processed_stem: str
-    columns: tuple[str, ...]
-    #: share column -> (numerator, denominator, decimals printed)
-    shares: dict
-
-    @property
-    def raw_resource(self) -> str:
-        return self.stem.replace("_", "-") + "-{year}"
-
-    @property
-    def processed_resource(self) -> str:
-        return self.processed_stem.replace("_", "-")
-
-    def processed_name(self, year: int) -> str:
-        return f"{self.processed_stem}_{year}.csv"
-
-    def raw_name(self, year: int) -> str:
-        return f"{self.stem}_{year}.csv"
-
-
-TABLE1 = TableSpec(
-    key="table1", label="Table 1", stem="table1_preschools", processed_stem="preschool_inclusion",
-    columns=("preschools_total", "preschools_inclusive", "inclusive_share_pct", "sen_children"),
-    shares={"inclusive_share_pct": ("preschools_inclusive", "preschools_total", 1)},
-)
-TABLE2 = TableSpec(
-    key="table2", label="Table 2", stem="table2_teacher_shortage", processed_stem="teacher_shortage",
-    columns=("shortage_total", "shortage_urban", "shortage_rural", "shortage_state", "shortage_private"),
-    shares={},
-)
-TABLES = {spec.key: spec for spec in (TABLE1, TABLE2)}
 
 
 def rebuild(processed: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:

@@ -19,9 +19,10 @@ import pytest
 from analysis import paths
 from analysis.claims import registry
 from analysis.errors import NotebookError, OutputError, RawDataError, UserError
-from analysis.ingest import clean
 from analysis.pipeline.outputs import OutputWriter
-from analysis.pipeline.runner import run_notebook
+from analysis.pipeline.run import run_notebook
+
+from support import clean_and_write
 
 T1 = "table1_preschools_2023.csv"
 T2 = "table2_teacher_shortage_2023.csv"
@@ -57,7 +58,7 @@ class Ctx:
 
     def clean(self, **kwargs) -> None:
         options = {"processed_dir": self.data.processed, "results_dir": self.results, **kwargs}
-        clean.run(2023, self.data.raw, options.pop("processed_dir"), self.data.package, options.pop("results_dir"))
+        clean_and_write(2023, self.data.raw, options.pop("processed_dir"), self.data.package, options.pop("results_dir"))
 
     def state(self) -> dict:
         files = [*self.data.processed.rglob("*"), *self.results.rglob("*")]
@@ -88,7 +89,7 @@ def load_claims(ctx: Ctx) -> None:
 
 
 def notebook(ctx: Ctx, **parameters) -> None:
-    run_notebook(ctx.tmp / "nb.ipynb", ctx.tmp / "out.ipynb", parameters, progress=False)
+    run_notebook(ctx.tmp / "nb.ipynb", ctx.tmp / "out.ipynb", parameters)
 
 
 def copy_notebook(ctx: Ctx, truncate: bool = False) -> None:

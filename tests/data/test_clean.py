@@ -13,6 +13,8 @@ import pytest
 from analysis import paths
 from analysis.ingest import clean
 
+from support import write_processed
+
 
 def printed_rows(name: str) -> list[dict[str, str]]:
     """The raw table as printed, read with the csv module alone (independent of analysis.ingest.rawio)."""
@@ -95,13 +97,13 @@ def test_national_indicators_parse_printed_numbers(cleaned):
 
 
 def test_cleaning_is_deterministic(tmp_path):
-    first = clean.write_processed(clean.clean_extracts(2023), tmp_path / "a", tmp_path / "ra")
-    second = clean.write_processed(clean.clean_extracts(2023), tmp_path / "b", tmp_path / "rb")
+    first = write_processed(clean.clean_extracts(2023), tmp_path / "a", tmp_path / "ra")
+    second = write_processed(clean.clean_extracts(2023), tmp_path / "b", tmp_path / "rb")
     pdt.assert_series_equal(first["sha256"], second["sha256"])
 
 
 def test_stored_processed_files_are_what_the_cleaning_writes(cleaned, tmp_path):
-    written = clean.write_processed(cleaned, tmp_path, tmp_path / "results")
+    written = write_processed(cleaned, tmp_path, tmp_path / "results")
     for row in written.itertuples():
         name = row.file.rsplit("/", 1)[-1]
         assert (paths.PROCESSED / name).read_bytes() == (tmp_path / name).read_bytes(), f"{name} is stale: run make reproduce"
@@ -109,9 +111,9 @@ def test_stored_processed_files_are_what_the_cleaning_writes(cleaned, tmp_path):
 
 def test_unchanged_outputs_are_not_rewritten(cleaned, tmp_path):
     out = tmp_path / "processed"
-    clean.write_processed(cleaned, out, tmp_path / "results")
+    write_processed(cleaned, out, tmp_path / "results")
     mtimes = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
-    clean.write_processed(cleaned, out, tmp_path / "results")
+    write_processed(cleaned, out, tmp_path / "results")
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == mtimes
 
 

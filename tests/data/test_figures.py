@@ -16,9 +16,10 @@ from analysis.figures import article as figures
 from analysis.figures import shares
 from analysis.figures.layout import figure_bytes
 from analysis.figures.style import KAZAKH_LETTERS, MissingGlyphError, new_figure, no_missing_glyphs, use_style
-from analysis.ingest import clean
 from analysis.ingest.datapackage import rehash
 from analysis.ingest.load import load_processed
+
+from support import clean_and_write
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "FIXTURE_full_series_text_statistics.csv"
 LANGS = ["kk", "ru", "en"]
@@ -119,7 +120,7 @@ def full_series(tmp_path_factory):
     extra = FIXTURE.read_text(encoding="utf-8").split("\n", 1)[1]
     raw.write_text(raw.read_text(encoding="utf-8") + extra, encoding="utf-8")
     rehash(root / "datapackage.json")
-    clean.run(2023, root / "raw", root / "processed", root / "datapackage.json", root / "results")
+    clean_and_write(2023, root / "raw", root / "processed", root / "datapackage.json", root / "results")
     return load_processed("national_indicators.csv", root / "processed"), load_processed("regions.csv", root / "processed")
 
 

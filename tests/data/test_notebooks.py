@@ -1,6 +1,6 @@
 """The stored notebooks: one per declared step, named NN_verb_object, thin (parameters, one
 session, calls, display and prose: a markdown cell before each result), parameterised with plain
-literals, on the project kernel, free of volatile metadata and machine-specific paths."""
+literals, on the python3 kernel, free of volatile metadata, the Python version and machine paths."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from analysis import paths, pipeline
-from analysis.pipeline.runner import VOLATILE_CELL_KEYS, notebook_bytes
+from analysis.pipeline.run import KERNEL, VOLATILE_CELL_KEYS, notebook_bytes
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
 IDS = [nb.name for nb in NOTEBOOKS]
@@ -47,6 +47,8 @@ def test_stored_notebook_is_executed_and_clean(path):
     raw = path.read_text(encoding="utf-8")
     nb = json.loads(raw)
     assert "papermill" not in nb["metadata"]
+    assert nb["metadata"]["kernelspec"] == KERNEL, "the python3 kernel every ipykernel installation provides"
+    assert "version" not in nb["metadata"].get("language_info", {}), "a run under any Python writes the same bytes"
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert all(c["execution_count"] is not None for c in code), "every code cell holds its stored output"
     assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))

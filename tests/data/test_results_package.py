@@ -11,7 +11,7 @@ import pytest
 from analysis import paths
 from analysis.ingest.datapackage import load_package
 from analysis.pipeline.manifest import merged, results_package
-from analysis.pipeline.resultschema import declaration, schema_for
+from analysis.pipeline.schema import declaration, schema_for
 from analysis.precision import MAX_SIGNIFICANT, digits_allowed
 
 PACKAGE = paths.RESULTS / "datapackage.json"
@@ -70,7 +70,7 @@ def _check_digits(path, fields):
 @pytest.mark.parametrize("path", RESULT_CSVS, ids=lambda p: p.relative_to(paths.RESULTS).as_posix())
 def test_no_results_number_has_more_digits_than_declared(path):
     res = schema_for(path.relative_to(paths.RESULTS).as_posix())
-    assert res is not None, f"{path} is not declared in steps.yml"
+    assert res is not None, f"{path} is not declared in results_schema.yml"
     assert _check_digits(path, res["schema"]["fields"]) == []
 
 

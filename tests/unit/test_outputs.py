@@ -128,7 +128,7 @@ def test_figures_in_every_language_with_their_caption_files(tmp_path, monkeypatc
 
 def test_a_csv_must_follow_its_declared_schema(tmp_path):
     writer = OutputWriter("10_make_things", tmp_path / "results")
-    with pytest.raises(ValueError, match="is not declared in src/analysis/pipeline/steps.yml"):
+    with pytest.raises(ValueError, match="is not declared in src/analysis/pipeline/results_schema.yml"):
         writer.add_csv(tmp_path / "results" / "stats" / "unknown.csv", pd.DataFrame({"n": [1]}))
     with pytest.raises(ValueError, match="results/tables/table1_preschools_comparison.csv: columns differ"):
         writer.add_csv(tmp_path / "results" / "tables" / "table1_preschools_comparison.csv", pd.DataFrame({"n": [1]}))

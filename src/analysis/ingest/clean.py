@@ -29,8 +29,8 @@ from analysis.ingest.corrections import LOG_COLUMNS, Correction, apply_correctio
 from analysis.ingest.datapackage import field_names, load_package, processed_resource, processed_resource_for_file
 from analysis.ingest.regions import NATIONAL, REGION_COUNT, alias_table, harmonise
 from analysis.ingest.schemas import validate
+from analysis.ingest.tablespec import TABLES
 from analysis.precision import consistent_at_precision, share_pct
-from analysis.tables import TABLES
 
 #: Raw resource (without the year) -> processed resource and file stem, for the region tables.
 REGION_TABLES = {spec.raw_resource.removesuffix("-{year}"): (spec.processed_resource, spec.processed_stem)

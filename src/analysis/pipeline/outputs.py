@@ -26,6 +26,7 @@ from analysis import paths
 from analysis.errors import OutputError, listing
 from analysis.figures.layout import FIGURE_FORMATS, PNG_DPI, SCREEN_DPI, checked_layout, figure_bytes
 from analysis.fileio import commit_all, csv_bytes, sha256_bytes
+from analysis.ingest.datapackage import load_package, processed_resource_for_file
 from analysis.precision import apply_policy
 
 MANIFEST_DIR_NAME = "manifest"
@@ -80,6 +81,14 @@ class OutputWriter:
         except ValueError as err:
             raise ValueError(f"{paths.shown(path)}: {err}") from None
         return self.add_bytes(path, csv_bytes(text), inputs)
+
+    def add_processed(self, processed_dir: str | Path, tables: dict[str, pd.DataFrame],
+                      package_path: str | Path = paths.DATAPACKAGE, inputs: Iterable[str | Path] | None = None) -> None:
+        """Each ``<processed_dir>/<name>`` with the schema the data package declares for it."""
+        package = load_package(package_path)
+        for name, frame in tables.items():
+            fields = processed_resource_for_file(package, name)["schema"]["fields"]
+            self.add_csv(paths.resolve(processed_dir) / name, frame, inputs, fields=fields)
 
     def declared_fields(self, path: Path) -> list[dict]:
         from analysis.pipeline.schema import SCHEMA_FILE, schema_for

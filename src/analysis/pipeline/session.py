@@ -20,7 +20,6 @@ import pandas as pd
 
 from analysis import paths, pipeline
 from analysis.i18n import LANGUAGES, parse_languages
-from analysis.ingest.datapackage import load_package, processed_resource_for_file
 from analysis.ingest.load import load_processed
 from analysis.pipeline.outputs import OutputWriter
 
@@ -61,10 +60,7 @@ class Session:
     def processed_tables(self, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         """Add each ``processed/<name>`` with the schema the data package declares for it; the
         files and their rows, to show."""
-        package = load_package(self.step.parameters.get("datapackage", paths.DATAPACKAGE))
-        for name, frame in tables.items():
-            fields = processed_resource_for_file(package, name)["schema"]["fields"]
-            self.writer.add_csv(self.processed_dir / name, frame, fields=fields)
+        self.writer.add_processed(self.processed_dir, tables, self.step.parameters.get("datapackage", paths.DATAPACKAGE))
         return pd.DataFrame({"file": [paths.shown(self.processed_dir / n) for n in tables],
                              "rows": [len(f) for f in tables.values()]})
 
