@@ -82,9 +82,6 @@ lint: $(TESTED) ## ruff, the import layers (import-linter) and the declared depe
 	"$(VENV)/bin/deptry" src
 
 lab: $(INSTALLED) ## Open JupyterLab on the notebooks (offline: no news, no update checks)
-	@mkdir -p "$(VENV)/share/jupyter/lab/settings"
-	@echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
-		> "$(VENV)/share/jupyter/lab/settings/overrides.json"
 	"$(PY)" -m jupyterlab --notebook-dir=notebooks
 
 venv: $(INSTALLED) ## Create .venv from the lock (what reproduce needs; make test adds the test tools)
@@ -125,6 +122,9 @@ $(INSTALLED): requirements.lock pyproject.toml
 	"$(PY)" -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; \
 	"$(UV)" pip sync --quiet --python "$(PY)" --require-hashes --compile-bytecode requirements.lock; \
 	"$(UV)" pip install --quiet --python "$(PY)" --no-deps --no-build-isolation --editable .; \
+	mkdir -p "$(VENV)/share/jupyter/lab/settings"; \
+	echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
+		> "$(VENV)/share/jupyter/lab/settings/overrides.json"; \
 	printf '%s' "$(CURDIR)|$(PYTHON)" > "$(VENV)/.project"; \
 	touch "$@"
 

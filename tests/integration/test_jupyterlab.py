@@ -1,5 +1,6 @@
-"""JupyterLab really serves the compendium: the project kernel is listed, every notebook opens
-with its stored outputs, and the project kernel runs a cell that imports ``analysis``.
+"""JupyterLab really serves the compendium: the python3 kernel is listed, every notebook opens
+with its stored outputs, the kernel runs a cell that imports ``analysis`` from this project, and
+JupyterLab asks nothing of the network (no news, no update checks).
 
 Starts ``jupyter lab`` on a free localhost port with a random token, talks to it through its REST
 API and kernel websocket, and stops it.
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from analysis import paths
+from analysis.pipeline.run import KERNEL
 
 websocket = pytest.importorskip("websocket")
 JUPYTER = Path(sys.executable).with_name("jupyter")
@@ -76,9 +78,16 @@ def test_lab_serves_its_page(server):
         assert response.status == 200 and b"JupyterLab" in response.read()
 
 
-def test_project_kernel_is_listed(server):
+def test_the_kernel_is_listed(server):
     specs = server["api"]("/api/kernelspecs")["kernelspecs"]
-    assert paths.KERNEL_NAME in specs
+    assert KERNEL["name"] in specs
+
+
+def test_jupyterlab_fetches_no_news_and_checks_no_updates(server):
+    """No "official Jupyter news" prompt: make venv writes JupyterLab's settings overrides."""
+    schema = server["api"]("/lab/api/settings/@jupyterlab/apputils-extension:notification")["schema"]
+    defaults = {name: spec.get("default") for name, spec in schema["properties"].items()}
+    assert defaults["fetchNews"] == "false" and defaults["checkForUpdates"] is False
 
 
 @pytest.mark.parametrize("notebook", sorted(p.name for p in paths.NOTEBOOKS.glob("*.ipynb")))
@@ -86,14 +95,14 @@ def test_notebook_opens_with_its_stored_outputs(server, notebook):
     model = server["api"](f"/api/contents/notebooks/{notebook}?content=1")
     assert model["type"] == "notebook"
     content = model["content"]
-    assert content["metadata"]["kernelspec"]["name"] == paths.KERNEL_NAME
+    assert content["metadata"]["kernelspec"]["name"] == KERNEL["name"]
     code = [c for c in content["cells"] if c["cell_type"] == "code"]
     assert code and all(c["execution_count"] for c in code)
     assert any(c["outputs"] for c in code), "stored outputs are shown"
 
 
 def test_project_kernel_runs_a_cell_importing_analysis(server):
-    kernel = server["api"]("/api/kernels", method="POST", body={"name": paths.KERNEL_NAME})
+    kernel = server["api"]("/api/kernels", method="POST", body={"name": KERNEL["name"]})
     ws = websocket.create_connection(
         f"ws://127.0.0.1:{server['port']}/api/kernels/{kernel['id']}/channels?token={server['token']}", timeout=60)
     try:
@@ -102,7 +111,7 @@ def test_project_kernel_runs_a_cell_importing_analysis(server):
             "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test", "session": uuid.uuid4().hex,
                        "version": "5.3", "date": ""},
             "parent_header": {}, "metadata": {}, "channel": "shell",
-            "content": {"code": "import analysis, analysis.paths\nprint(analysis.__version__, analysis.paths.KERNEL_NAME)",
+            "content": {"code": "import analysis, analysis.paths\nprint(analysis.__version__, analysis.paths.PROJECT_ROOT)",
                         "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False}}))
         # The reply (shell channel) and the printed text (iopub channel) travel on different
         # channels and may arrive in either order.  The output of a request is complete only when
@@ -122,7 +131,7 @@ def test_project_kernel_runs_a_cell_importing_analysis(server):
             elif message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
                 idle = True
         assert (status, idle) == ("ok", True), printed
-        assert printed.strip().split() == [__import__("analysis").__version__, paths.KERNEL_NAME]
+        assert printed.strip().split() == [__import__("analysis").__version__, str(paths.PROJECT_ROOT)]
     finally:
         ws.close()
         server["api"](f"/api/kernels/{kernel['id']}", method="DELETE")

@@ -5,7 +5,7 @@
 
 * papermill executes the notebook on the ``python3`` kernel of this Python (the one every
   installation of ipykernel provides), in the notebook's folder, with matplotlib's ``Agg``
-  backend, into a temporary folder;
+  backend, into a temporary folder, talking to the kernel over IPC sockets (no network needed);
 * the notebook hands its outputs to the runner instead of writing them
   (:data:`analysis.pipeline.outputs.STAGING`); only when the whole notebook has succeeded are
   its outputs, its manifest fragment and the executed notebook, stripped of everything that
@@ -199,7 +199,7 @@ def run_notebook(notebook: str | Path, output: str | Path | None = None, paramet
         try:
             pm.execute_notebook(str(notebook), str(executed), parameters=parameters, kernel_name=KERNEL["name"],
                                 cwd=str(notebook.parent), progress_bar=False, request_save_on_cell_execute=False,
-                                extra_arguments=KERNEL_ARGUMENTS)
+                                extra_arguments=KERNEL_ARGUMENTS, config=ipc_config(Path(tmp)))
         except BaseException as err:
             keep_failed(executed, err)
             raise
@@ -210,6 +210,14 @@ def run_notebook(notebook: str | Path, output: str | Path | None = None, paramet
         files[output] = notebook_bytes(strip_volatile(nbformat.read(executed, as_version=4)))
         commit_all(files, remove=remove)
     return output
+
+
+def ipc_config(folder: Path):
+    """Talk to the kernel over IPC sockets in ``folder``, not TCP: nothing listens on the network,
+    and a run works where there is none (not even loopback)."""
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(folder / "kernel")}})
 
 
 def keep_failed(executed: Path, err: BaseException) -> None:
