@@ -21,7 +21,7 @@ INSTALLED := $(VENV)/.installed
 TESTED    := $(VENV)/.installed-test
 UV_VERSION = $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
 
-.PHONY: help reproduce steps test test-fast lint lab clean distclean venv lock rehash register-year bench
+.PHONY: help reproduce steps check-outputs test test-fast lint lab clean distclean venv lock rehash register-year bench
 
 help: ## Show this help (the default goal)
 	@echo "Usage: make <target>   (the first use creates .venv from requirements.lock)"
@@ -36,8 +36,8 @@ $(INSTALLED): FORCE
 endif
 FORCE:
 
-# The step rules (not for the targets that need no Python).
-ifneq ($(filter-out help clean distclean lock,$(or $(MAKECMDGOALS),help)),)
+# The step rules, for the targets that run steps.
+ifneq ($(filter reproduce steps check-outputs .make/% build/%,$(MAKECMDGOALS)),)
 include .make/steps.mk
 endif
 .make/steps.mk: src/analysis/pipeline/steps.yml $(wildcard notebooks/*.ipynb) $(shell find src/analysis -name '*.py') $(INSTALLED)
@@ -45,20 +45,56 @@ endif
 	@"$(PY)" -m analysis.pipeline.makefile "$@"
 	@touch "$@"
 
+# What a user gives on the command line, checked before anything runs: one message, with the fix.
+ifneq ($(filter reproduce,$(MAKECMDGOALS)),)
+ifneq ($(shell [[ "$(JOBS)" =~ ^[1-9][0-9]*$$ ]] && echo ok),ok)
+$(error JOBS=$(JOBS) is not a number of steps to run at once; give a whole number, e.g. make reproduce JOBS=2)
+endif
+ifneq ($(YEAR),)
+ifneq ($(shell [[ "$(YEAR)" =~ ^[0-9]{4}$$ ]] && echo ok),ok)
+$(error YEAR=$(YEAR) is not a year; give four digits, e.g. make reproduce YEAR=2024)
+endif
+ifneq ($(filter-out $(wildcard $(YEAR_RAW_FILES)),$(YEAR_RAW_FILES)),)
+$(error YEAR=$(YEAR): no raw files $(filter-out $(wildcard $(YEAR_RAW_FILES)),$(YEAR_RAW_FILES)); put the $(YEAR) extracts in data/raw, then make register-year YEAR=$(YEAR))
+endif
+endif
+MISSING_NOTEBOOKS := $(filter-out $(wildcard notebooks/*.ipynb),$(patsubst %,notebooks/%.ipynb,$(STEP_NAMES)))
+ifneq ($(MISSING_NOTEBOOKS),)
+$(error $(MISSING_NOTEBOOKS) missing: every step needs its notebook; restore it with git checkout -- $(MISSING_NOTEBOOKS))
+endif
+endif
+
 reproduce: $(INSTALLED) .make/steps.mk ## Run the whole analysis (skips what is current); YEAR=2024: another year, into build/years/2024
 ifeq ($(YEAR),)
+	@$(MAKE) --no-print-directory check-outputs
 	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target steps
 	@$(MAKE) --no-print-directory .make/manifest
 	@echo "==> reproduce: all $(words $(STEP_NAMES)) notebooks up to date"
 else
-	@[[ "$(YEAR)" =~ ^[0-9]{4}$$ ]] || { echo "make: YEAR=$(YEAR) is not a year; give four digits: make reproduce YEAR=2024" >&2; exit 2; }
-	@missing=""; for f in $(YEAR_RAW_FILES); do [ -f "$$f" ] || missing="$$missing $$f"; done; \
-	[ -z "$$missing" ] || { echo "make: YEAR=$(YEAR): no raw files for $(YEAR):$$missing; put the $(YEAR) extracts there, then make register-year YEAR=$(YEAR)" >&2; exit 2; }
 	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target steps YEAR=$(YEAR)
 	@echo "==> reproduce YEAR=$(YEAR): $(words $(YEAR_STEP_NAMES)) notebooks ran into build/years/$(YEAR)"
 endif
 
 steps: $(addprefix $(STAMPS)/,$(if $(YEAR),$(YEAR_STEP_NAMES),$(STEP_NAMES)))
+
+# Found by content, not by dates: a step whose outputs are missing or differ from what it wrote
+# (the sha256 in its manifest fragment), or whose stamp is dated in the future, runs again.
+SHA256 := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo shasum -a 256)
+check-outputs:
+	@now="$$(mktemp)"; trap 'rm -f "$$now"' EXIT; \
+	for s in $(STEP_NAMES); do \
+		[ -f ".make/$$s" ] || continue; \
+		fragment="results/manifest/$$s.csv"; \
+		if [ ".make/$$s" -nt "$$now" ]; then echo "==> the stamp of $$s is dated in the future; re-running it"; \
+		elif [ ! -f "$$fragment" ]; then echo "==> $$fragment is missing; re-running $$s"; \
+		else \
+			bad="$$(tail -n +2 "$$fragment" | awk -F, '{print $$NF "  " $$1}' | $(SHA256) -c 2>/dev/null | grep -v ': OK$$' | head -n 1 | sed 's/: [^:]*$$//' || true)"; \
+			[ -n "$$bad" ] || continue; \
+			if [ -e "$$bad" ]; then echo "==> $$bad differs from what $$s wrote; re-running it"; \
+			else echo "==> $$bad is missing; re-running $$s"; fi; \
+		fi; \
+		rm -f ".make/$$s"; \
+	done
 
 # A step: run its notebook (outputs and notebook written together, only on success), then stamp it.
 $(STAMPS)/%: $(INSTALLED)
@@ -102,11 +138,11 @@ bench: $(TESTED) ## Benchmark: cold and warm reproduce, floor, bare computation,
 	"$(PY)" tools/bench.py
 
 rehash: $(INSTALLED) ## Record new sha256 of raw files (only after a reviewed re-transcription)
-	"$(PY)" -m analysis.ingest.datapackage rehash
+	@"$(PY)" -m analysis.ingest.datapackage rehash
 
 register-year: $(INSTALLED) ## Describe YEAR's raw files (data/raw/*_YEAR.csv) with the previous year's schemas
 	@[[ "$(YEAR)" =~ ^[0-9]{4}$$ ]] || { echo "make: give the year as four digits: make register-year YEAR=2024" >&2; exit 2; }
-	"$(PY)" -m analysis.ingest.datapackage register $(YEAR)
+	@"$(PY)" -m analysis.ingest.datapackage register $(YEAR)
 
 # .venv: the newest supported Python found (or PYTHON=...), the lock installed and compiled to
 # bytecode (every later process imports from .pyc files), the project in editable mode.

@@ -38,6 +38,17 @@ def year_folders(year: int | str) -> dict[str, Path]:
     return {"processed": root / "processed", "results": root / "results", "notebooks": root / "notebooks"}
 
 
+def foreign_project(folder: str | Path | None = None) -> Path | None:
+    """The project ``folder`` (default: the working directory) lies in, if that is not the one
+    this code belongs to: a copied or moved project whose Python still imports the original's
+    ``analysis`` (its ``.venv`` was made there). None when they are the same, or outside any."""
+    here = Path(folder or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "src" / "analysis" / "paths.py").is_file():
+            return None if candidate == PROJECT_ROOT else candidate
+    return None
+
+
 def resolve(path: str | Path) -> Path:
     """Absolute path for ``path``; relative paths are taken from the project root."""
     path = Path(path)

@@ -149,6 +149,50 @@ def valid_change(ctx: Ctx) -> None:
     ctx.edit(T1, "АБАЙ,283,135,47.7,223", "АБАЙ,283,135,47.7,224")
 
 
+def by_hand(*argv: str) -> Callable[[Ctx], None]:
+    """A by-hand run of the runner, up to the point where it would start: every check made."""
+    from analysis.pipeline.run import parse_args, prepare
+
+    return lambda ctx: prepare(parse_args([a.format(tmp=ctx.tmp) for a in argv]))
+
+
+def symlinked_raw_file(ctx: Ctx) -> None:
+    """T1 replaced by a link to a copy of itself outside the data folder (same bytes)."""
+    outside = ctx.tmp / "elsewhere" / T1
+    outside.parent.mkdir()
+    outside.write_bytes((ctx.data.raw / T1).read_bytes())
+    (ctx.data.raw / T1).unlink()
+    (ctx.data.raw / T1).symlink_to(outside)
+
+
+def edit_package(change: Callable[[dict], None]) -> Callable[[Ctx], None]:
+    def setup(ctx: Ctx) -> None:
+        package = json.loads(ctx.data.package.read_text(encoding="utf-8"))
+        change(package)
+        ctx.data.package.write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
+    return setup
+
+
+def resource_named(package: dict, name: str) -> dict:
+    return next(r for r in package["resources"] if r["name"] == name)
+
+
+def fewer_outputs_into_stored(ctx: Ctx) -> None:
+    """Notebook 10 with its languages cut to English, run into the stored folders."""
+    from analysis import pipeline
+
+    step = pipeline.Step("10_table1_preschools", year=2023, languages="en")
+    writer = OutputWriter("10_table1_preschools", paths.RESULTS, year=2023, step=step)
+    writer.add_text(paths.RESULTS / "tables" / "table1_preschools_en.md", "only English")
+    writer.finish()
+
+
+#: corrections.yml replaced by ten lines whose aliases expand to a billion items (a "billion laughs").
+BILLION_LAUGHS = "\n".join(["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]",
+                            *(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]" for i in range(8)),
+                            "entries: *i"]) + "\n"
+
+
 SHARE = "share of summed counts at printed precision"
 CASES = [
     # -- the shape of a raw file --------------------------------------------------------------------
@@ -175,13 +219,13 @@ CASES = [
          "{raw}/" + TEXT + ", line 2: the file has a header but no data rows"),
     # -- values -----------------------------------------------------------------------------------
     Case("text-in-count", lambda c: c.edit(T1, "АҚТӨБЕ,385,", "АҚТӨБЕ,three hundred,"),
-         "{raw}/" + T1 + ", line 5 (row 'АҚТӨБЕ'), column 'preschools_total': expected a whole number, found 'three hundred'"),
+         "{raw}/" + T1 + ", line 5 (row 'АҚТӨБЕ'), column 'preschools_total': expected a whole number (digits 0-9, no sign), found 'three hundred'"),
     Case("float-in-count", lambda c: c.edit(T1, "АҚТӨБЕ,385,", "АҚТӨБЕ,385.5,"),
-         "{raw}/" + T1 + ", line 5 (row 'АҚТӨБЕ'), column 'preschools_total': expected a whole number, found '385.5'"),
+         "{raw}/" + T1 + ", line 5 (row 'АҚТӨБЕ'), column 'preschools_total': expected a whole number (digits 0-9, no sign), found '385.5'"),
     Case("negative-count", lambda c: c.edit(T2, "Жамбыл,408,223,185,178,230", "Жамбыл,408,223,185,-178,586"),
          "{raw}/" + T2 + ", line 9 (row 'Жамбыл'), column 'shortage_state': must be at least 0: found -178"),
     Case("empty-cell", lambda c: c.edit(T1, "АҚТӨБЕ,385,139,36.1,365", "АҚТӨБЕ,385,139,36.1,"),
-         "{raw}/" + T1 + ", line 5 (row 'АҚТӨБЕ'), column 'sen_children': expected a whole number, found ''"),
+         "{raw}/" + T1 + ", line 5 (row 'АҚТӨБЕ'), column 'sen_children': expected a whole number (digits 0-9, no sign), found ''"),
     Case("unknown-region", lambda c: c.edit(T1, "ЖАМБЫЛ,", "ЖАМБЫЛЬ,"),
          "{raw}/" + T1 + ", line 9 (row 'ЖАМБЫЛЬ'), column 'region_as_printed': unknown region 'ЖАМБЫЛЬ': it is "
          "neither a name in data/raw/regions_reference.csv nor a spelling in data/raw/region_aliases.csv (add it "
@@ -238,10 +282,11 @@ CASES = [
          "{raw}/" + T1 + ", line 3, column 'region_as_printed': Latin 'A' (U+0041 LATIN CAPITAL LETTER A, a look-alike "
          "of Cyrillic 'А') in 'ABAI', which must be Cyrillic"),
     Case("zero-width-space", lambda c: c.edit(T1, "АБАЙ,283,", "АБ\u200bАЙ,283,"),
-         "{raw}/" + T1 + ", line 3, column 'region_as_printed': invisible or control character U+200B ZERO WIDTH "
-         "SPACE in 'АБ\\u200bАЙ'"),
+         "{raw}/" + T1 + ", line 3, column 'region_as_printed': invisible, combining or control character U+200B "
+         "ZERO WIDTH SPACE in 'АБ\\u200bАЙ'"),
     Case("control-character", lambda c: c.edit(REF, "Abai Region", "Abai\x07Region"),
-         "{raw}/" + REF + ", line 2, column 'name_en': invisible or control character U+0007 unnamed in 'Abai\\x07Region'"),
+         "{raw}/" + REF + ", line 2, column 'name_en': invisible, combining or control character U+0007 unnamed in "
+         "'Abai\\u0007Region'"),
     # -- hashes, the data package ------------------------------------------------------------------
     Case("changed-raw-file", lambda c: c.edit(T1, "АБАЙ,283,", "АБАЙ,284,", record_hash=False),
          "{raw}/" + T1 + ": sha256 is {sha}, but {data}/datapackage.json records {recorded}: the raw file has changed. "
@@ -325,6 +370,85 @@ CASES = [
                                                                           "Read-only file system")),
          "{results}/manifest/00_clean_extracts.csv: cannot write: Read-only file system (errno 30); nothing of this "
          "step was written", error=OutputError, prepare=True),
+    # -- found by a hostile tester: invisible characters, numbers in other notations ---------------
+    Case("combining-grapheme-joiner", lambda c: c.edit(T1, "АБАЙ,283,", "АБ\u034fАЙ,283,"),
+         "{raw}/" + T1 + ", line 3, column 'region_as_printed': invisible, combining or control character U+034F "
+         "COMBINING GRAPHEME JOINER in 'АБ\\u034fАЙ'"),
+    Case("combining-grapheme-joiner-in-a-quote", lambda c: c.edit(TEXT, "513 арнайы", "513 арна\u034fйы"),
+         "{raw}/" + TEXT + ", line 2, column 'quote': invisible, combining or control character U+034F COMBINING "
+         "GRAPHEME JOINER in '2024 жылдың басында елімізде 513 арна\\u034fйы білім беру ұйымы жұмыс істеді'"),
+    Case("no-break-space", lambda c: c.edit(REF, "Abai Region", "Abai\u00a0Region"),
+         "{raw}/" + REF + ", line 2, column 'name_en': invisible, combining or control character U+00A0 NO-BREAK "
+         "SPACE in 'Abai\\u00a0Region'"),
+    Case("full-width-digits", lambda c: c.edit(T1, "АБАЙ,283,", "АБАЙ,２８３,"),
+         "{raw}/" + T1 + ", line 3 (row 'АБАЙ'), column 'preschools_total': expected a whole number (digits 0-9, no "
+         "sign), found '２８３'"),
+    Case("plus-sign-in-count", lambda c: c.edit(T1, "АБАЙ,283,", "АБАЙ,+283,"),
+         "{raw}/" + T1 + ", line 3 (row 'АБАЙ'), column 'preschools_total': expected a whole number (digits 0-9, no "
+         "sign), found '+283'"),
+    # -- strict YAML ------------------------------------------------------------------------------
+    Case("duplicate-key-in-a-claim", claims_edit('    reported: ["513", "55",', '    reported: ["510"]\n    reported: ["513", "55",'),
+         "{raw}/claims.yml, line 273, character 5: key 'reported' appears twice in one mapping (also on line 272)",
+         run=load_claims),
+    Case("billion-laughs", lambda c: c.data.edit("corrections.yml", lambda t: BILLION_LAUGHS),
+         "{raw}/corrections.yml, line 1, character 4: anchor '&a': anchors and aliases are not allowed here; write "
+         "the value out"),
+    Case("recursive-alias", claims_edit("  - id: AKK-2\n", "  - &r [*r]\n  - id: AKK-2\n"),
+         "{raw}/claims.yml, line 60, character 5: anchor '&r': anchors and aliases are not allowed here; write the "
+         "value out", run=load_claims),
+    Case("yaml-tag", lambda c: c.edit("corrections.yml", "- id: C002", "- id: !!python/name:os.system C002",
+                                      record_hash=True),
+         "{raw}/corrections.yml, line 34, character 7: tag 'tag:yaml.org,2002:python/name:os.system': tags are not "
+         "allowed here"),
+    # -- raw files are regular files inside data/raw; the data package's own mistakes ---------------
+    Case("symlinked-raw-file", symlinked_raw_file,
+         "{raw}/" + T1 + ": is a symbolic link (to {tmp}/elsewhere/" + T1 + "); raw files of resource "
+         "'table1-preschools-2023' must be regular files in data/raw: copy the file in, and record it with make rehash"),
+    Case("resource-path-outside-data", edit_package(lambda p: resource_named(p, "table1-preschools-2023").update(
+        path="raw/../../outside.csv")),
+         "{data}/datapackage.json: resource 'table1-preschools-2023': its path 'raw/../../outside.csv' is not a file "
+         "under raw/; every raw file lies in data/raw"),
+    Case("bad-iso-code-in-the-reference", lambda c: c.edit(REF, "KZ-10,", "KZ-99,"),
+         "{raw}/" + REF + ", line 2 (row 'KZ-99'), column 'region_iso': must be one of ['KZ-10', 'KZ-11', 'KZ-15', "
+         "'KZ-19', 'KZ-23', 'KZ-27', 'KZ-31', 'KZ-33', 'KZ-35', 'KZ-39', 'KZ-43', 'KZ-47', 'KZ-55', 'KZ-59', 'KZ-61', "
+         "'KZ-62', 'KZ-63', 'KZ-71', 'KZ-75', 'KZ-79']: found 'KZ-99'"),
+    Case("unknown-field-type", edit_package(lambda p: resource_named(p, "preschool-inclusion-2023")["schema"]["fields"][4]
+                                            .update(type="integr")),
+         "{data}/datapackage.json, resource 'preschool-inclusion-2023', field 'preschools_total': unknown type 'integr'; a "
+         "field's type is one of string, integer, number, boolean, date"),
+    # -- by-hand runs write only into a folder of their own ----------------------------------------
+    Case("by-hand-run-into-the-raw-folder", lambda c: None,
+         "notebooks/00_clean_extracts.ipynb, parameter 'processed_dir': a run into the stored folders takes the "
+         "notebook's own parameters and place; to run with other values, name a folder of your own: python -m "
+         "analysis.pipeline.run notebooks/00_clean_extracts.ipynb --into build/by-hand ...",
+         run=by_hand("notebooks/00_clean_extracts.ipynb", "-r", "processed_dir", "data/raw/supplementary", "-o",
+                     "build/by-hand/00.ipynb"), error=NotebookError),
+    Case("by-hand-language-subset", lambda c: None,
+         "notebooks/10_table1_preschools.ipynb, parameter 'languages': a run into the stored folders takes the "
+         "notebook's own parameters and place; to run with other values, name a folder of your own: python -m "
+         "analysis.pipeline.run notebooks/10_table1_preschools.ipynb --into build/by-hand ...",
+         run=by_hand("notebooks/10_table1_preschools.ipynb", "-r", "languages", "en"), error=NotebookError),
+    Case("into-a-stored-folder", lambda c: None,
+         "notebooks/10_table1_preschools.ipynb, --into: data/raw/by-hand is or holds a stored folder (data/, results/, "
+         "notebooks/, src/); name a folder of its own, such as build/by-hand",
+         run=by_hand("notebooks/10_table1_preschools.ipynb", "--into", "data/raw/by-hand", "-r", "languages", "en"),
+         error=NotebookError),
+    Case("by-hand-folder-outside-its-own", lambda c: None,
+         "notebooks/00_clean_extracts.ipynb, parameter 'processed_dir': this step writes into data/raw, which is "
+         "outside --into {tmp}/mine; every folder a run writes lies inside it",
+         run=by_hand("notebooks/00_clean_extracts.ipynb", "--into", "{tmp}/mine", "-r", "processed_dir", "data/raw"),
+         error=NotebookError),
+    Case("fewer-outputs-into-the-stored-folders", lambda c: None,
+         "results/manifest/10_table1_preschools.csv: 10_table1_preschools.ipynb does not write what its step "
+         "declares in src/analysis/pipeline/steps.yml: it would not write results/tables/table1_preschools_comparison.csv, "
+         "results/tables/table1_preschools_en.csv, results/tables/table1_preschools_en.tex, "
+         "results/tables/table1_preschools_kk.csv, results/tables/table1_preschools_kk.md, "
+         "results/tables/table1_preschools_kk.tex, results/tables/table1_preschools_ru.csv, "
+         "results/tables/table1_preschools_ru.md, results/tables/table1_preschools_ru.tex; nothing was written. A "
+         "stored notebook runs with its own parameters (restore them: git checkout -- "
+         "notebooks/10_table1_preschools.ipynb); to try other values, run it into a folder of your own: python -m "
+         "analysis.pipeline.run notebooks/10_table1_preschools.ipynb --into build/by-hand ...",
+         run=fewer_outputs_into_stored, error=OutputError),
 ]
 
 

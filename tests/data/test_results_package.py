@@ -84,7 +84,7 @@ def test_no_processed_number_has_more_digits_than_declared():
 
 def test_shared_fields_and_sets_are_all_used():
     decl = declaration()
-    text = json.dumps(decl["resources"])
+    text = json.dumps([decl["resources"], decl["field_sets"]])
     unused = [name for name in decl["fields"] if f'"{name}"' not in text]
     unused += [name for name in decl["field_sets"] if f'"@{name}"' not in text]
     assert unused == []

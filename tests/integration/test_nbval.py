@@ -41,7 +41,8 @@ def test_every_notebook_shows_its_stored_outputs_and_writes_the_stored_bytes(rep
     notebooks = sorted(p.relative_to(repo).as_posix() for p in (repo / "notebooks").glob("*.ipynb"))
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval", *notebooks,
-         "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-n", "2", "-o", "addopts=", "-W", "ignore"],
+         "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-n", "2", "--dist", "loadfile", "-o", "addopts=",
+         "-W", "ignore"],
         cwd=repo, env=env, capture_output=True, text=True, timeout=1200)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-3000:]
     assert git(repo, "status", "--porcelain") == "", f"re-executing a notebook under {env.get('NPY_DISABLE_CPU_FEATURES')} changed an output"

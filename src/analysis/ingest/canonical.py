@@ -5,10 +5,12 @@ in ways nobody sees: a region name with a trailing space, or in decomposed Unico
 ``и`` + U+0306), or with a Latin ``K`` inside a Cyrillic word, would be matched in normalised form
 but published with its raw bytes. So every cell must be
 
-* in Unicode normal form NFC;
-* without leading or trailing whitespace;
-* without control characters and invisible format characters (zero-width space and joiners,
-  soft hyphen, byte-order mark, bidirectional marks);
+* in Unicode normal form NFC, with no combining mark left after it (a mark NFC cannot compose,
+  such as U+034F COMBINING GRAPHEME JOINER, is invisible);
+* without leading or trailing whitespace, and with no space but U+0020 (no no-break, thin or
+  ideographic spaces);
+* without control, format, private-use, unassigned or line/paragraph-separator characters
+  (zero-width space and joiners, soft hyphen, byte-order mark, bidirectional marks, ...);
 * without a word that mixes scripts (Latin and Cyrillic letters in one word);
 * in the script its column declares (``"script": "Cyrillic"`` on a field of
   ``data/datapackage.json``: Kazakh and Russian names), where a Latin look-alike is named as such.
@@ -50,6 +52,23 @@ def script_of(char: str) -> str:
         return "Unknown"
 
 
+#: Unicode categories refused anywhere: controls, format characters, private use, unassigned,
+#: line and paragraph separators; every combining mark (M*) and every space but U+0020 (Zs).
+REFUSED_CATEGORIES = ("Cc", "Cf", "Co", "Cn", "Zl", "Zp")
+
+
+def refused(char: str) -> bool:
+    """Whether ``char`` may not appear in canonical text (after NFC)."""
+    category = unicodedata.category(char)
+    return category in REFUSED_CATEGORIES or category.startswith("M") or (category == "Zs" and char != " ")
+
+
+def visible(value: str) -> str:
+    """``value`` quoted, every refused character written as its code point (``\\u034f``), so that a
+    message never shows a name that looks like another."""
+    return "'" + "".join(f"\\u{ord(c):04x}" if refused(c) else c for c in value).replace("'", "\\'") + "'"
+
+
 def problem(value: str, script: str | None = None) -> str | None:
     """What is not canonical about ``value`` (None if nothing)."""
     if not unicodedata.is_normalized("NFC", value):
@@ -57,8 +76,8 @@ def problem(value: str, script: str | None = None) -> str | None:
         return (f"text is not in Unicode normal form NFC (it contains {_describe(decomposed)}, a decomposed "
                 f"character); write {unicodedata.normalize('NFC', value)!r}")
     for char in value:
-        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-            return f"invisible or control character {_describe(char)} in {value!r}"
+        if refused(char):
+            return f"invisible, combining or control character {_describe(char)} in {visible(value)}"
     if value != value.strip():
         side = "leading" if value[:1].isspace() else "trailing"
         return f"{side} whitespace in {value!r}"

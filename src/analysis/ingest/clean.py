@@ -89,11 +89,12 @@ def coerce(text: pd.DataFrame, res: dict, file: Path, labels: pd.Series | None =
         required = fld.get("constraints", {}).get("required", False)
         empty = values == ""
         if fld["type"] in ("integer", "number"):
-            pattern = r"[+-]?\d+" if fld["type"] == "integer" else r"[+-]?\d+(\.\d+)?"
+            pattern = r"-?[0-9]+" if fld["type"] == "integer" else r"-?[0-9]+(\.[0-9]+)?"
             bad = ~values.str.fullmatch(pattern) & ~(empty & (not required))
             if bad.any():
                 line = values.index[bad.argmax()]
-                kind = "a whole number" if fld["type"] == "integer" else "a number with a decimal point"
+                kind = ("a whole number (digits 0-9, no sign)" if fld["type"] == "integer"
+                        else "a number (digits 0-9, a decimal point, no sign)")
                 raise RawDataError(
                     file, f"expected {kind}, found {text.at[line, column]!r}", line=int(line), column=column,
                     row_label=None if labels is None else str(labels[line]),
@@ -110,7 +111,7 @@ def coerce(text: pd.DataFrame, res: dict, file: Path, labels: pd.Series | None =
 def parse_printed_number(values: pd.Series, file: Path) -> pd.Series:
     """Parse numbers as the text prints them ('5 555' -> 5555, '85,9' -> 85.9)."""
     compact = values.astype(str).str.strip().str.replace(THOUSANDS, "", regex=True)
-    ok = compact.str.fullmatch(r"\d+([.,]\d+)?")
+    ok = compact.str.fullmatch(r"[0-9]+([.,][0-9]+)?")
     if not ok.all():
         line = values.index[(~ok).argmax()]
         raise RawDataError(file, f"expected a number as printed (e.g. '5 555' or '85,9'), found {values[line]!r}",

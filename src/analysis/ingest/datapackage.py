@@ -18,6 +18,9 @@ from analysis.errors import RawDataError, UserError
 from analysis.fileio import atomic_write_bytes, sha256_file
 from analysis.ingest.rawio import read_json
 
+#: The Table Schema field types the compendium's data use.
+FIELD_TYPES = ("string", "integer", "number", "boolean", "date")
+
 
 def load_package(path: str | Path = paths.DATAPACKAGE) -> dict:
     """The data package; a malformed one stops the run naming the file, line and character."""
@@ -28,6 +31,10 @@ def load_package(path: str | Path = paths.DATAPACKAGE) -> dict:
     for number, res in enumerate(package["resources"], start=1):
         if not isinstance(res, dict) or not {"name", "path"} <= set(res):
             raise RawDataError(path, "every resource needs a 'name' and a 'path'", item=f"resource {number}")
+        for field in res.get("schema", {}).get("fields", []):
+            if field.get("type", "string") not in FIELD_TYPES:
+                raise RawDataError(path, f"unknown type {field.get('type')!r}; a field's type is one of "
+                                   f"{', '.join(FIELD_TYPES)}", item=f"resource '{res['name']}', field '{field.get('name')}'")
     return package
 
 
@@ -81,7 +88,12 @@ def rehash(package_path: str | Path = paths.DATAPACKAGE) -> list[str]:
     package = load_package(package_path)
     changed = []
     for res in raw_resources(package):
-        new = "sha256:" + sha256_file(package_path.parent / res["path"])
+        file = package_path.parent / res["path"]
+        if not file.is_file():
+            raise RawDataError(file, f"the raw file of resource '{res['name']}' is missing; nothing was recorded. "
+                               f"Restore it (git checkout -- {paths.shown(file)}), or remove its resource from "
+                               f"{paths.shown(package_path)}")
+        new = "sha256:" + sha256_file(file)
         if res.get("hash") != new:
             res["hash"] = new
             changed.append(res["name"])

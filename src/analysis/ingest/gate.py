@@ -10,6 +10,7 @@ text) first check the hash, then the content, with the same file/line/column mes
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -38,9 +39,19 @@ def locate(name: str, raw_dir: str | Path = paths.RAW, package_path: str | Path 
         hint = (f"describe the raw file for {year} (schema, provenance, sha256) before cleaning it" if year.isdigit()
                 else "describe the raw file (schema, provenance, sha256) there")
         raise RawDataError(package_path, f"no resource '{name}': {hint}") from None
-    path = paths.resolve(raw_dir) / res["path"].removeprefix("raw/")
-    if not path.exists():
-        raise RawDataError(path, f"raw file of resource '{name}' is missing")
+    raw_dir = paths.resolve(raw_dir)
+    if not res["path"].startswith("raw/") or ".." in Path(res["path"]).parts or Path(res["path"]).is_absolute():
+        raise RawDataError(package_path, f"resource '{name}': its path {res['path']!r} is not a file under raw/; "
+                           "every raw file lies in data/raw")
+    path = raw_dir / res["path"].removeprefix("raw/")
+    linked = next((p for p in (path, *path.parents) if p.is_symlink() and p.is_relative_to(raw_dir) and p != raw_dir),
+                  None)
+    if linked is not None:
+        raise RawDataError(f"{paths.shown(linked.parent)}/{linked.name}", f"is a symbolic link (to {os.readlink(linked)}); raw files of resource '{name}' "
+                           "must be regular files in data/raw: copy the file in, and record it with make rehash")
+    if not path.is_file():
+        raise RawDataError(path, f"raw file of resource '{name}' is missing" if not path.exists()
+                           else f"raw file of resource '{name}' is not a regular file")
     return res, path
 
 

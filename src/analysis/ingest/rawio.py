@@ -107,13 +107,47 @@ def read_csv_text(path: str | Path, expected_columns: Sequence[str], scripts: di
     return pd.DataFrame(records, columns=header, index=pd.Index(lines, name=LINE), dtype=object)
 
 
+class _StrictError(yaml.YAMLError):
+    """What the strict loader refuses, with where (the mark of the offending node)."""
+
+    def __init__(self, problem: str, mark) -> None:
+        super().__init__(problem)
+        self.problem, self.problem_mark = problem, mark
+
+
 class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader that remembers the line of every mapping and of every list item."""
+    """A strict safe YAML loader for files people edit: it refuses duplicate keys (the last would
+    win, silently), anchors and aliases (a shared or recursive structure, or an exponential
+    expansion), and every explicit tag; and it remembers the line of every mapping and list item."""
 
     def __init__(self, stream) -> None:
         super().__init__(stream)
         self.lines: dict[int, int] = {}
         self.item_lines: dict[int, list[int]] = {}
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _StrictError(f"alias '*{event.anchor}': anchors and aliases are not allowed here; "
+                               "write the value out", event.start_mark)
+        if getattr(event, "anchor", None):
+            raise _StrictError(f"anchor '&{event.anchor}': anchors and aliases are not allowed here; "
+                               "write the value out", event.start_mark)
+        if getattr(event, "tag", None) not in (None, "!") and not getattr(event, "implicit", (False,))[0]:
+            raise _StrictError(f"tag '{event.tag}': tags are not allowed here", event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise _StrictError("a key must be a plain value", key_node.start_mark)
+            if key in seen:
+                raise _StrictError(f"key '{key}' appears twice in one mapping (also on line {seen[key]})",
+                                   key_node.start_mark)
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
 
     def construct_yaml_map(self, node):
         data: dict = {}
@@ -148,8 +182,8 @@ class YamlLines:
 
 
 def read_yaml(path: str | Path) -> tuple[object, YamlLines]:
-    """A YAML file (UTF-8) with the line of each mapping and list item; bad YAML stops the run
-    with a :class:`RawDataError` naming the file and the line."""
+    """A YAML file (UTF-8), read strictly (:class:`_LineLoader`), with the line of each mapping
+    and list item; bad YAML stops the run with a :class:`RawDataError` naming the file and line."""
     path = Path(path)
     text = decode_utf8(path.read_bytes(), path)
     loader = _LineLoader(text)
@@ -158,7 +192,8 @@ def read_yaml(path: str | Path) -> tuple[object, YamlLines]:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         problem = " ".join(str(getattr(err, "problem", None) or err).split())
-        raise RawDataError(path, f"not valid YAML: {problem}", line=None if mark is None else mark.line + 1,
+        prefix = "" if isinstance(err, _StrictError) else "not valid YAML: "
+        raise RawDataError(path, f"{prefix}{problem}", line=None if mark is None else mark.line + 1,
                            item=None if mark is None else f"character {mark.column + 1}") from None
     finally:
         loader.dispose()

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from analysis import paths
+from analysis.errors import UserError
 from analysis.fileio import atomic_write_bytes
 from analysis.pipeline import STEPS_FILE, dependencies, expand, is_glob, steps
 
@@ -128,7 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     if len(argv) != 1:
         print("usage: python -m analysis.pipeline.makefile OUTPUT", file=sys.stderr)
         return 2
-    atomic_write_bytes(paths.resolve(argv[0]), makefile().encode("utf-8"))
+    try:
+        atomic_write_bytes(paths.resolve(argv[0]), makefile().encode("utf-8"))
+    except UserError as err:
+        print(f"make: {err}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -14,6 +14,7 @@ notebook has succeeded; run by hand in JupyterLab, it commits them itself.
 
 from __future__ import annotations
 
+import fnmatch
 import io
 import json
 import os
@@ -209,6 +210,8 @@ class OutputWriter:
                 self.fragment, f"{self.notebook} ran for {self.year}, but the stored outputs hold the article's year "
                 f"{paths.ARTICLE_YEAR}; nothing was written. Run another year into its own folders: "
                 f"make reproduce YEAR={self.year}")
+        if self.step is not None and self.tree == paths.PROJECT_ROOT:
+            self._check_declared()
         manifest = self.manifest()
         files = {**{path: data for path, (data, _) in self._files.items()}, self.fragment: csv_bytes(manifest)}
         stale = sorted(self._owned_before() - set(self._files))
@@ -218,6 +221,29 @@ class OutputWriter:
         else:
             commit_all(files, remove=stale)
         return manifest
+
+
+    def _check_declared(self) -> None:
+        """Into the stored folders a step writes exactly what it declares: all of it (a notebook whose
+        parameters were changed to write fewer languages would delete the others) and nothing else."""
+        from analysis import pipeline
+
+        patterns = [pipeline.resolve(p, self.step.parameters) for w in self.step.spec.writes
+                    for p in pipeline.expand(w, self.year)]
+        written = {p.resolve() for p in self._files}
+        missing = sorted(paths.shown(p) for p in patterns if not pipeline.is_glob(p.name) and p.resolve() not in written)
+        undeclared = sorted(paths.shown(p) for p in written
+                            if not any(p == q.resolve() or fnmatch.fnmatchcase(p.as_posix(), q.resolve().as_posix())
+                                       for q in patterns))
+        if missing or undeclared:
+            what = "; ".join(part for part in (missing and f"it would not write {listing(missing)}",
+                                                undeclared and f"it would write {listing(undeclared)}, which it does not declare")
+                             if part)
+            raise OutputError(self.fragment, f"{self.notebook} does not write what its step declares in "
+                              f"src/analysis/pipeline/steps.yml: {what}; nothing was written. A stored notebook runs "
+                              "with its own parameters (restore them: git checkout -- notebooks/"
+                              f"{self.notebook}); to try other values, run it into a folder of your own: python -m "
+                              f"analysis.pipeline.run notebooks/{self.notebook} --into build/by-hand ...")
 
 
 def stage(folder: Path, files: dict[Path, bytes], remove: list[Path]) -> None:

@@ -11,9 +11,13 @@
   its outputs, its manifest fragment and the executed notebook, stripped of everything that
   changes from run to run (timings, the Python version), moved into place together. A failed or
   interrupted run changes nothing; the failed notebook is kept under ``build/failed/``.
-* ``-p NAME VALUE`` reads the value as YAML (``2023`` is a number), ``-r NAME VALUE`` keeps it as
-  text, ``-f`` reads a YAML file of parameters. A parameter the notebook does not declare, or of
-  another kind than its default, stops the run before anything executes.
+* with no parameters the run writes into the stored folders (``data/processed``, ``results``,
+  the notebook in place), as ``make reproduce`` runs it; a run with other parameters names one
+  folder of its own, ``--into DIR`` (outside ``data/``, ``results/``, ``notebooks/``), and writes
+  only there: ``DIR/processed``, ``DIR/results``, ``DIR/notebooks``. ``-p NAME VALUE`` reads the
+  value as YAML (``2023`` is a number), ``-r NAME VALUE`` keeps it as text, ``-f`` reads a YAML
+  file. A parameter the notebook does not declare, or of another kind than its default, stops the
+  run before anything executes.
 * ``--year YEAR`` runs a step that takes a year for another year, into ``build/years/<YEAR>/``.
 
 A failure is one message naming the file and where in it (:mod:`analysis.errors`); the
@@ -29,13 +33,14 @@ import re
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 import yaml
 
 from analysis import paths
-from analysis.errors import NotebookError, UserError
+from analysis.errors import NotebookError, OutputError, UserError
 from analysis.fileio import commit_all
 from analysis.pipeline.outputs import STAGING, staged
 
@@ -146,16 +151,60 @@ def check_parameters(notebook: Path, nb: nbformat.NotebookNode, given: dict) -> 
                                 f"{_kind(value)}{hint}", item=f"parameter '{name}'")
 
 
-def year_parameters(notebook: Path, nb: nbformat.NotebookNode, year: int) -> tuple[dict, Path]:
-    """The parameters and output notebook of a run of ``notebook`` for another ``year``, into
-    ``build/years/<year>/`` (only the folders the notebook declares)."""
-    folders = paths.year_folders(year)
-    offered = {"year": year, "processed_dir": paths.shown(folders["processed"]),
-               "results_dir": paths.shown(folders["results"])}
+#: The stored folders: a run with other parameters never writes into them.
+STORED = ("data", "results", "notebooks", "src")
+
+
+def _written_roots(notebook: Path) -> set[str]:
+    """The roots (``processed``, ``results``) a notebook's step writes into (results for a
+    notebook that is not a declared step)."""
+    from analysis import pipeline
+
+    try:
+        writes = pipeline.spec(notebook.stem).writes
+    except UserError:
+        return {"results"}
+    return {w.partition("/")[0] for w in writes}
+
+
+def plan(notebook: Path, nb: nbformat.NotebookNode, parameters: dict, output: str | Path | None,
+         into: str | Path | None, year: int | None) -> tuple[dict, Path]:
+    """The parameters and the executed notebook's path of a run, checked: a run with no
+    parameters writes into the stored folders; any other run writes only into ``into`` (one
+    folder outside the stored ones), every folder it writes in there. ``year``: into
+    ``build/years/<year>``, reading that year's processed tables from there."""
+    from analysis.pipeline import ROOTS
+
     declared = notebook_parameters(nb)
-    if "year" not in declared:
-        raise NotebookError(notebook, "does not take a year", item="--year")
-    return {k: v for k, v in offered.items() if k in declared}, folders["notebooks"] / notebook.name
+    if year is not None:
+        if "year" not in declared:
+            raise NotebookError(notebook, "does not take a year", item="--year")
+        into, parameters = paths.year_folders(year)["processed"].parent, {"year": year, **parameters}
+    if into is None:
+        if parameters or output is not None:
+            item = f"parameter '{next(iter(parameters))}'" if parameters else "-o"
+            raise NotebookError(notebook, "a run into the stored folders takes the notebook's own parameters and place; "
+                                f"to run with other values, name a folder of your own: python -m analysis.pipeline.run "
+                                f"{paths.shown(notebook)} --into build/by-hand ...", item=item)
+        return {}, notebook
+    into = paths.resolve(into).resolve()
+    stored = [paths.PROJECT_ROOT / name for name in STORED]
+    if into == paths.PROJECT_ROOT or any(into.is_relative_to(s) or s.is_relative_to(into) for s in stored):
+        raise NotebookError(notebook, f"{paths.shown(into)} is or holds a stored folder ({', '.join(f'{s}/' for s in STORED)}); "
+                            "name a folder of its own, such as build/by-hand", item="--into")
+    written = _written_roots(notebook) | ({"processed"} if year is not None else set())
+    for root in written & {"processed", "results"}:
+        name = ROOTS[root][0]
+        if name in parameters and not paths.resolve(parameters[name]).resolve().is_relative_to(into):
+            raise NotebookError(notebook, f"this step writes into {parameters[name]}, which is outside "
+                                f"--into {paths.shown(into)}; every folder a run writes lies inside it", item=f"parameter '{name}'")
+        if name in declared:
+            parameters.setdefault(name, paths.shown(into / root))
+    output = paths.resolve(output) if output is not None else into / "notebooks" / notebook.name
+    if not output.resolve().is_relative_to(into):
+        raise NotebookError(notebook, f"the executed notebook would go to {paths.shown(output)}, outside --into "
+                            f"{paths.shown(into)}", item="-o")
+    return parameters, output
 
 
 def failure_message(err: BaseException) -> tuple[str, str]:
@@ -190,16 +239,16 @@ def run_notebook(notebook: str | Path, output: str | Path | None = None, paramet
     output = paths.resolve(output) if output else notebook
     parameters = parameters or {}
     check_parameters(notebook, read_notebook(notebook), parameters)
-    with tempfile.TemporaryDirectory(prefix="nbrun-") as tmp:
-        executed, staging = Path(tmp) / notebook.name, Path(tmp) / "outputs"
+    with temporary_folder() as tmp:
+        executed, staging = tmp / notebook.name, tmp / "outputs"
         staging.mkdir()
-        environment = {STAGING: str(staging), "MPLBACKEND": "Agg"}
+        environment = kernel_environment(tmp, staging)
         saved = {k: os.environ.get(k) for k in environment}
         os.environ.update(environment)  # the kernel inherits this process's environment
         try:
             pm.execute_notebook(str(notebook), str(executed), parameters=parameters, kernel_name=KERNEL["name"],
                                 cwd=str(notebook.parent), progress_bar=False, request_save_on_cell_execute=False,
-                                extra_arguments=KERNEL_ARGUMENTS, config=ipc_config(Path(tmp)))
+                                extra_arguments=KERNEL_ARGUMENTS, config=ipc_config(tmp))
         except BaseException as err:
             keep_failed(executed, err)
             raise
@@ -210,6 +259,28 @@ def run_notebook(notebook: str | Path, output: str | Path | None = None, paramet
         files[output] = notebook_bytes(strip_volatile(nbformat.read(executed, as_version=4)))
         commit_all(files, remove=remove)
     return output
+
+
+@contextmanager
+def temporary_folder():
+    """A temporary folder for one run (TMPDIR's), or one message naming TMPDIR if none can be made."""
+    try:
+        folder = tempfile.TemporaryDirectory(prefix="nbrun-")
+    except OSError as err:
+        raise OutputError(Path(tempfile.gettempdir()), f"cannot make a temporary folder: {err.strerror}; free space "
+                          "there, or set TMPDIR to another folder") from None
+    with folder as path:
+        yield Path(path)
+
+
+def kernel_environment(tmp: Path, staging: Path) -> dict[str, str]:
+    """What the kernel runs with: outputs handed to the runner, matplotlib's Agg backend, Jupyter's
+    runtime files in the run's folder, and IPython's and matplotlib's folders there too when the
+    home folder cannot be written (HOME=/dev/null)."""
+    env = {STAGING: str(staging), "MPLBACKEND": "Agg", "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")}
+    if not os.access(Path.home(), os.W_OK):
+        env |= {"IPYTHONDIR": str(tmp / "ipython"), "MPLCONFIGDIR": str(tmp / "matplotlib")}
+    return env
 
 
 def ipc_config(folder: Path):
@@ -242,35 +313,50 @@ def report_failure(notebook: str | Path, err: BaseException, verbose: bool = Fal
     return "\n".join(lines)
 
 
-def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m analysis.pipeline.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("notebook")
-    parser.add_argument("-o", "--output", help="where to store the executed notebook (default: in place)")
-    parser.add_argument("-f", "--parameters-file", help="YAML file of parameters")
-    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                        help="a parameter, its value read as YAML (2023 -> a number)")
-    parser.add_argument("-r", "--raw", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                        help="a parameter kept as text")
+    parser.add_argument("--into", help="run with other parameters into this folder (its processed/, results/, notebooks/)")
     parser.add_argument("--year", type=int, help="run for another year, into build/years/<YEAR>/")
+    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                        help="a parameter, its value read as YAML (2023 -> a number); needs --into")
+    parser.add_argument("-r", "--raw", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                        help="a parameter kept as text; needs --into")
+    parser.add_argument("-f", "--parameters-file", help="YAML file of parameters; needs --into")
+    parser.add_argument("-o", "--output", help="where the executed notebook goes (inside --into)")
     parser.add_argument("--verbose", action="store_true", default=bool(os.environ.get("VERBOSE")),
                         help="also print the traceback of a failure")
     return parser.parse_args(argv)
 
 
+def prepare(args: argparse.Namespace) -> tuple[Path, dict, Path]:
+    """The notebook, its parameters and where the executed notebook goes, every check made."""
+    elsewhere = paths.foreign_project()
+    if elsewhere is not None:
+        raise NotebookError(elsewhere, f"this Python runs the code of {paths.PROJECT_ROOT}, not of this folder "
+                            "(a copied or moved project whose .venv was made there); run make here: it "
+                            "re-creates .venv for this folder")
+    notebook = paths.resolve(args.notebook)
+    parameters = _read_parameters_file(args.parameters_file) if args.parameters_file else {}
+    parameters.update({k: yaml.safe_load(v) for k, v in args.parameter})
+    parameters.update(dict(args.raw))
+    nb = read_notebook(notebook)
+    check_parameters(notebook, nb, parameters)
+    parameters, output = plan(notebook, nb, parameters, args.output, args.into, args.year)
+    return notebook, parameters, output
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parse_args(argv)
+    args = parse_args(argv)
     start = time.perf_counter()
     shown = paths.shown(paths.resolve(args.notebook))
     try:
-        parameters = _read_parameters_file(args.parameters_file) if args.parameters_file else {}
-        parameters.update({k: yaml.safe_load(v) for k, v in args.parameter})
-        parameters.update(dict(args.raw))
-        output = args.output
-        if args.year is not None:
-            year_params, output = year_parameters(paths.resolve(args.notebook), read_notebook(args.notebook), args.year)
-            parameters = {**year_params, **parameters}
+        notebook, parameters, output = prepare(args)
         print(f"==> running {shown}" + (f" with {parameters}" if parameters else ""), flush=True)
-        written = run_notebook(args.notebook, output, parameters)
+        written = run_notebook(notebook, output, parameters)
+    except KeyboardInterrupt:
+        print(f"==> interrupted: {shown}; nothing of it was written", file=sys.stderr, flush=True)
+        return 130
     except Exception as err:
         print(f"==> FAILED: {shown}\n{report_failure(args.notebook, err, args.verbose)}", file=sys.stderr, flush=True)
         return 1
@@ -279,14 +365,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _read_parameters_file(path: str) -> dict:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except OSError as err:
-        raise NotebookError(paths.resolve(path), f"cannot read the parameters file: {err.strerror}") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise NotebookError(paths.resolve(path), f"not valid YAML: {getattr(err, 'problem', err)}",
-                            line=None if mark is None else mark.line + 1) from None
+    from analysis.ingest.rawio import read_yaml
+
+    if not paths.resolve(path).is_file():
+        raise NotebookError(paths.resolve(path), "no such parameters file")
+    data, _ = read_yaml(paths.resolve(path))
     if not isinstance(data, dict):
         raise NotebookError(paths.resolve(path), "expected a mapping of parameter names to values")
     return data

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths, pipeline
+from analysis.errors import NotebookError
 from analysis.i18n import LANGUAGES, parse_languages
 from analysis.ingest.load import load_processed
 from analysis.pipeline.outputs import OutputWriter
@@ -98,6 +99,11 @@ def start(step: str, *, year: int | None = None, processed_dir: str | Path = pat
     """Run as step ``step`` with the notebook's parameters (see the module docstring)."""
     from analysis.figures.style import use_style
 
+    elsewhere = paths.foreign_project()
+    if elsewhere is not None:
+        raise NotebookError(elsewhere, f"this kernel runs the code of {paths.PROJECT_ROOT}, not of this folder (a "
+                            "copied or moved project whose .venv was made there); run make in this folder: it "
+                            "re-creates .venv here")
     for option, value in DISPLAY.items():
         pd.set_option(option, value)
     use_style()
