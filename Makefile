@@ -21,7 +21,7 @@ INSTALLED := $(VENV)/.installed
 TESTED    := $(VENV)/.installed-test
 UV_VERSION = $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
 
-.PHONY: help reproduce steps check-outputs test test-fast lint lab clean distclean venv lock rehash register-year bench
+.PHONY: help reproduce steps check-outputs test test-fast fuzz lint lab clean distclean venv lock rehash register-year bench
 
 help: ## Show this help (the default goal)
 	@echo "Usage: make <target>   (the first use creates .venv from requirements.lock)"
@@ -81,7 +81,7 @@ steps: $(addprefix $(STAMPS)/,$(if $(YEAR),$(YEAR_STEP_NAMES),$(STEP_NAMES)))
 # (the sha256 in its manifest fragment), or whose stamp is dated in the future, runs again.
 SHA256 := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo shasum -a 256)
 check-outputs:
-	@now="$$(mktemp)"; trap 'rm -f "$$now"' EXIT; \
+	@now=".make/.now"; touch "$$now"; trap 'rm -f "$$now"' EXIT; \
 	for s in $(STEP_NAMES); do \
 		[ -f ".make/$$s" ] || continue; \
 		fragment="results/manifest/$$s.csv"; \
@@ -111,6 +111,9 @@ test: $(TESTED) lint ## Run every test: lint, unit, data, integration (nbval, a 
 
 test-fast: $(TESTED) ## Run the unit tests only (no notebooks run; before every commit)
 	"$(PY)" -m pytest -p no:cacheprovider -q -p no:xdist tests/unit
+
+fuzz: $(TESTED) ## Fuzz the raw files, YAML registries and data package: 10,000 random examples (about 15 min)
+	FUZZ_EXAMPLES=3334 "$(PY)" -m pytest -p no:cacheprovider -q -n $(JOBS) tests/data/test_fuzz.py
 
 lint: $(TESTED) ## ruff, the import layers (import-linter) and the declared dependencies (deptry)
 	"$(VENV)/bin/ruff" check src tests tools

@@ -108,6 +108,22 @@ def test_interrupted_runs_leave_every_output_whole_and_the_next_run_completes_of
         proc.wait()
         assert finished_steps(repo) < len(STEPS), "killed after every step had run: nothing was interrupted"
         assert changed_tracked_files(repo) == [], f"killed after {done_before} steps, an output differs from its committed bytes"
+    # What a hand does meanwhile, found by content: a processed file edited, a figure's data
+    # deleted, a stamp dated in the future; then the whole results folder deleted.
+    regions = repo / "data" / "processed" / "regions.csv"
+    regions.write_text(regions.read_text(encoding="utf-8").replace("Abai", "Abaj"), encoding="utf-8")
+    (repo / "results" / "figures" / "dotplot_preschool_inclusion_en.csv").unlink()
+    future = time.time() + 3600
+    os.utime(repo / ".make" / "20_figure1_special_organisations", (future, future))
+    found = run(repo, "make check-outputs")
+    assert "==> data/processed/regions.csv differs from what 00_clean_extracts wrote; re-running it" in found
+    assert ("==> results/figures/dotplot_preschool_inclusion_en.csv is missing; re-running "
+            "24_dotplot_preschool_inclusion") in found
+    assert "==> the stamp of 20_figure1_special_organisations is dated in the future; re-running it" in found
+    assert not any((repo / ".make" / s).exists() for s in ("00_clean_extracts", "24_dotplot_preschool_inclusion",
+                                                           "20_figure1_special_organisations"))
+    shutil.rmtree(repo / "results")
+    assert "==> results/manifest/30_verify_claims.csv is missing; re-running 30_verify_claims" in run(repo, "make check-outputs")
     done = make(repo, "reproduce", offline=can_cut_network())
     output, _ = done.communicate(timeout=900)
     assert done.returncode == 0, output[-3000:]
@@ -116,6 +132,58 @@ def test_interrupted_runs_leave_every_output_whole_and_the_next_run_completes_of
     again = make(repo, "reproduce")
     output, _ = again.communicate(timeout=60)
     assert again.returncode == 0 and "==> running" not in output, "a second run finds everything current"
+
+
+def test_a_copied_project_does_not_run_on_the_original(repo, tmp_path):
+    """A copy (cp -a) keeps the original's .venv, whose editable install imports the original's
+    code: make re-creates it before running anything, and a Python or kernel started from the
+    copied .venv refuses to run in the copy."""
+    copy = tmp_path / "copy of kz"
+    subprocess.run(["cp", "-a", str(repo), str(copy)], check=True)
+    before = git(repo, "status", "--porcelain")
+    assert subprocess.run(["make", "-q", ".venv/.installed"], cwd=copy, env=environment()).returncode == 1, \
+        "make finds the copied .venv stale"
+    assert "re-creating it for" in run(copy, "make -n venv")
+    refused = subprocess.run([".venv/bin/python", "-m", "analysis.pipeline.run", "notebooks/10_table1_preschools.ipynb"],
+                             cwd=copy, env=environment(), capture_output=True, text=True)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"this Python runs the code of {repo}, not of this folder" in refused.stderr
+    kernel = subprocess.run([str(copy / ".venv" / "bin" / "python"), "-c", "from analysis.pipeline import session; "
+                             "session.start('10_table1_preschools', year=2023)"], cwd=copy / "notebooks",
+                            env=environment(), capture_output=True, text=True)
+    assert kernel.returncode == 1 and f"this kernel runs the code of {repo}, not of this folder" in kernel.stderr
+    assert git(repo, "status", "--porcelain") == before, "nothing of the original changed"
+
+
+def test_user_errors_on_the_command_line_get_one_message_and_change_nothing(repo):
+    for command, message in [
+            ("make reproduce YEAR=2024a", "YEAR=2024a is not a year; give four digits, e.g. make reproduce YEAR=2024"),
+            ("make reproduce YEAR=-1", "YEAR=-1 is not a year; give four digits"),
+            ("make reproduce YEAR=2031", "YEAR=2031: no raw files data/raw/table1_preschools_2031.csv"),
+            ("make reproduce JOBS=two", "JOBS=two is not a number of steps to run at once"),
+            ("make register-year YEAR=24", "give the year as four digits")]:
+        done = subprocess.run(["bash", "-c", command], cwd=repo, env=environment(), capture_output=True, text=True)
+        assert done.returncode != 0 and message in done.stderr and "Traceback" not in done.stderr, command
+    notebook = repo / "notebooks" / "21_figure2_inclusive_schools.ipynb"
+    kept = notebook.read_bytes()
+    notebook.unlink()
+    done = subprocess.run(["make", "reproduce"], cwd=repo, env=environment(), capture_output=True, text=True)
+    notebook.write_bytes(kept)
+    assert done.returncode != 0 and "notebooks/21_figure2_inclusive_schools.ipynb missing: every step needs its " \
+        "notebook; restore it with git checkout -- notebooks/21_figure2_inclusive_schools.ipynb" in done.stderr
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_an_interrupted_step_says_what_was_written(repo):
+    (repo / ".make" / "24_dotplot_preschool_inclusion").unlink()
+    proc = make(repo, "reproduce")
+    while "==> running" not in (line := proc.stdout.readline()):
+        assert line, "the step never started"
+    time.sleep(2)
+    os.killpg(proc.pid, signal.SIGINT)
+    output, _ = proc.communicate(timeout=60)
+    assert "==> interrupted: notebooks/24_dotplot_preschool_inclusion.ipynb; nothing of it was written" in output
+    assert "Traceback" not in output and git(repo, "status", "--porcelain") == ""
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,12 @@ from analysis.ingest.rawio import read_json
 FIELD_TYPES = ("string", "integer", "number", "boolean", "date")
 
 
+class Package(dict):
+    """The data package as read, remembering its file (to name it in messages)."""
+
+    path: Path = paths.DATAPACKAGE
+
+
 def load_package(path: str | Path = paths.DATAPACKAGE) -> dict:
     """The data package; a malformed one stops the run naming the file, line and character."""
     path = paths.resolve(path)
@@ -35,6 +41,8 @@ def load_package(path: str | Path = paths.DATAPACKAGE) -> dict:
             if field.get("type", "string") not in FIELD_TYPES:
                 raise RawDataError(path, f"unknown type {field.get('type')!r}; a field's type is one of "
                                    f"{', '.join(FIELD_TYPES)}", item=f"resource '{res['name']}', field '{field.get('name')}'")
+    package = Package(package)
+    package.path = path
     return package
 
 
@@ -70,7 +78,8 @@ def processed_resource(package: dict, base: str) -> dict:
     for res in package["resources"]:
         if res["path"].startswith("processed/") and base_name(res["name"]) == base:
             return res
-    raise KeyError(f"data package has no processed resource '{base}'")
+    raise RawDataError(getattr(package, "path", paths.DATAPACKAGE),
+                       f"no processed resource '{base}': describe it (schema) before writing it")
 
 
 def processed_resource_for_file(package: dict, filename: str) -> dict:

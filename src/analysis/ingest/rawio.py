@@ -133,7 +133,8 @@ class _LineLoader(yaml.SafeLoader):
         if getattr(event, "anchor", None):
             raise _StrictError(f"anchor '&{event.anchor}': anchors and aliases are not allowed here; "
                                "write the value out", event.start_mark)
-        if getattr(event, "tag", None) not in (None, "!") and not getattr(event, "implicit", (False,))[0]:
+        implicit = getattr(event, "implicit", False)
+        if getattr(event, "tag", None) not in (None, "!") and not (implicit[0] if isinstance(implicit, tuple) else implicit):
             raise _StrictError(f"tag '{event.tag}': tags are not allowed here", event.start_mark)
         return super().compose_node(parent, index)
 
@@ -186,7 +187,12 @@ def read_yaml(path: str | Path) -> tuple[object, YamlLines]:
     and list item; bad YAML stops the run with a :class:`RawDataError` naming the file and line."""
     path = Path(path)
     text = decode_utf8(path.read_bytes(), path)
-    loader = _LineLoader(text)
+    try:
+        loader = _LineLoader(text)
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow, found when reading starts
+        line = text.count("\n", 0, err.position) + 1
+        raise RawDataError(path, f"not valid YAML: character U+{err.character:04X} is not allowed in YAML",
+                           line=line, item=f"character {err.position - text.rfind(chr(10), 0, err.position)}") from None
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as err:

@@ -24,8 +24,8 @@ from analysis.precision import consistent_at_precision, share_pct
 #: Table 1 prints every share with one decimal (44.0, 47.7, ..., 85,9).
 TABLE1_SHARE_DECIMALS = 1
 
-_DTYPES = {"string": "str", "integer": "int64", "number": "float64", "boolean": "bool"}
-_NULLABLE = {"string": "str", "integer": "Int64", "number": "float64", "boolean": "boolean"}
+_DTYPES = {"string": "str", "integer": "int64", "number": "float64", "boolean": "bool", "date": "str"}
+_NULLABLE = {"string": "str", "integer": "Int64", "number": "float64", "boolean": "boolean", "date": "str"}
 
 
 def pandas_dtypes(res: dict) -> dict[str, str]:

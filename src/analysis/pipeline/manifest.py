@@ -23,8 +23,8 @@ from analysis.pipeline.schema import package
 MANIFEST = paths.RESULTS / "manifest.csv"
 RESULTS_PACKAGE = paths.RESULTS / "datapackage.json"
 #: Files under results/ that no notebook produces: the manifest, the data package written with
-#: it, and documentation.
-NOT_OUTPUTS = {"results/manifest.csv", "results/datapackage.json", "results/README.md"}
+#: it.
+NOT_OUTPUTS = {"results/manifest.csv", "results/datapackage.json"}
 
 
 def merged(root: Path = paths.PROJECT_ROOT) -> pd.DataFrame:

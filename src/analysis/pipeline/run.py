@@ -233,8 +233,6 @@ def run_notebook(notebook: str | Path, output: str | Path | None = None, paramet
 
     On failure nothing is written; the partial run is kept under ``build/failed/``.
     """
-    import papermill as pm  # here: slow to import, and not needed to check parameters
-
     notebook = paths.resolve(notebook)
     output = paths.resolve(output) if output else notebook
     parameters = parameters or {}
@@ -246,6 +244,8 @@ def run_notebook(notebook: str | Path, output: str | Path | None = None, paramet
         saved = {k: os.environ.get(k) for k in environment}
         os.environ.update(environment)  # the kernel inherits this process's environment
         try:
+            import papermill as pm  # here: slow to import, and reads IPython's folder (set above) when imported
+
             pm.execute_notebook(str(notebook), str(executed), parameters=parameters, kernel_name=KERNEL["name"],
                                 cwd=str(notebook.parent), progress_bar=False, request_save_on_cell_execute=False,
                                 extra_arguments=KERNEL_ARGUMENTS, config=ipc_config(tmp))
@@ -278,7 +278,7 @@ def kernel_environment(tmp: Path, staging: Path) -> dict[str, str]:
     runtime files in the run's folder, and IPython's and matplotlib's folders there too when the
     home folder cannot be written (HOME=/dev/null)."""
     env = {STAGING: str(staging), "MPLBACKEND": "Agg", "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")}
-    if not os.access(Path.home(), os.W_OK):
+    if not (Path.home().is_dir() and os.access(Path.home(), os.W_OK)):
         env |= {"IPYTHONDIR": str(tmp / "ipython"), "MPLCONFIGDIR": str(tmp / "matplotlib")}
     return env
 
