@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom, chi2, norm, poisson
 
+from analysis.stats.betabinom import predictive_limits
+
 #: Two-sided coverage -> (lower, upper) probabilities of the limits.
 LEVELS = {0.95: (0.025, 0.975), 0.998: (0.001, 0.999)}
 
@@ -68,8 +70,6 @@ def tag(coverage: float) -> str:
 
 def funnel_curve(target: float, sizes, bb_fit: dict, coverages=(0.95, 0.998)) -> pd.DataFrame:
     """Exact binomial and beta-binomial predictive limits (proportions) over ``sizes``."""
-    from analysis.stats.betabinom import predictive_limits
-
     sizes = np.asarray(sizes, dtype=float)
     out = {"size": sizes.astype(int), "target": np.full(len(sizes), target)}
     probs = [p for c in coverages for p in LEVELS[c]]

@@ -83,6 +83,10 @@ class Text:
     def bullet(self, key: str, **values) -> None:
         self.lines.append("- " + t(key, self.lang, **values))
 
+    def extend(self, key: str, **values) -> None:
+        """Continue the last bullet or paragraph with another sentence."""
+        self.lines[-1] += " " + t(key, self.lang, **values)
+
     def bullet_text(self, text: str) -> None:
         self.lines.append("- " + text)
 
