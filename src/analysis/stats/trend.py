@@ -40,6 +40,8 @@ from statsmodels.genmod.families import Poisson
 from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
+from analysis.precision import OPTIMISED_SIGNIFICANT, ZERO_BELOW, round_significant
+
 #: Largest n for which tied-in-both-variables series are enumerated exactly.
 MAX_ENUMERATED = 9
 
@@ -233,7 +235,8 @@ def growth_per_year(first: float, last: float, years: float) -> float:
 def pearson_dispersion(t, counts) -> float:
     """Pearson's X^2 / (n - 2) of ``counts`` against a log-linear Poisson trend in ``t`` (statsmodels
     GLM, Poisson family, log link): about 1 for Poisson counting noise, far below 1 for a stock that
-    moves less than Poisson noise would; NaN with fewer than 3 points (no degree of freedom left)."""
+    moves less than Poisson noise would; NaN with fewer than 3 points (no degree of freedom left).
+    Written to :data:`~analysis.precision.OPTIMISED_SIGNIFICANT` significant digits."""
     t = np.asarray(t, dtype=float)
     counts = np.asarray(counts, dtype=float)
     if len(counts) < 3:
@@ -242,7 +245,10 @@ def pearson_dispersion(t, counts) -> float:
     with warnings.catch_warnings():  # statsmodels calls a near-perfect fit of large counts "separation"
         warnings.simplefilter("ignore", PerfectSeparationWarning)
         result = GLM(counts, design, family=Poisson()).fit()
-    return float(result.pearson_chi2 / result.df_resid)
+    value = float(result.pearson_chi2 / result.df_resid)
+    # kept to OPTIMISED_SIGNIFICANT digits (IRLS's last digits depend on the CPU kernel); a constant
+    # series fits exactly (0, not 1e-28)
+    return 0.0 if value < ZERO_BELOW else round_significant(value, OPTIMISED_SIGNIFICANT)
 
 
 def tarone_family(smallest_p, alpha: float = 0.05) -> tuple[int, np.ndarray]:
