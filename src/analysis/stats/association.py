@@ -252,6 +252,7 @@ def holm_with_mcse(p_values, mcse, alpha: float = 0.05) -> tuple[np.ndarray, np.
 
 
 def holm(p_values, alpha: float = 0.05) -> np.ndarray:
+    """Holm-adjusted p-values of ``p_values`` (statsmodels ``multipletests``)."""
     return multipletests(np.asarray(p_values, dtype=float), alpha=alpha, method="holm")[1]
 
 

@@ -56,10 +56,12 @@ def poisson_limit(rate: float, exposure, prob: float) -> np.ndarray:
 
 
 def binomial_se(target: float, n) -> np.ndarray:
+    """Binomial standard error sqrt(target (1 - target) / n) of a share at sizes ``n``."""
     return np.sqrt(target * (1 - target) / np.asarray(n, dtype=float))
 
 
 def poisson_se(rate: float, exposure) -> np.ndarray:
+    """Poisson standard error sqrt(rate / exposure) of a rate at exposures ``exposure``."""
     return np.sqrt(rate / np.asarray(exposure, dtype=float))
 
 
@@ -94,6 +96,7 @@ def dispersion(z) -> dict:
 
 
 def outside(values, low, high) -> np.ndarray:
+    """Which ``values`` lie below ``low`` or above ``high`` (elementwise)."""
     values = np.asarray(values, dtype=float)
     return (values < np.asarray(low)) | (values > np.asarray(high))
 

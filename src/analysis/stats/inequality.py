@@ -44,6 +44,7 @@ def _weights(x: np.ndarray, w) -> np.ndarray:
 
 
 def weighted_mean(x, w=None) -> np.ndarray:
+    """Mean of ``x`` weighted by ``w`` (unweighted if None), along the last axis."""
     x = np.asarray(x, dtype=float)
     w = _weights(x, w)
     return (x * w).sum(axis=-1) / w.sum()
@@ -59,6 +60,7 @@ def cv(x, w=None) -> np.ndarray:
 
 
 def max_min_ratio(x) -> np.ndarray:
+    """Largest over smallest value, along the last axis."""
     x = np.asarray(x, dtype=float)
     return x.max(axis=-1) / x.min(axis=-1)
 
@@ -118,6 +120,7 @@ def lorenz_curve(population, amount) -> pd.DataFrame:
 
 
 def lorenz_gini(curve: pd.DataFrame) -> float:
+    """Gini from a Lorenz curve: 1 - sum (X_k - X_k-1)(Y_k + Y_k-1)."""
     x = curve["cum_population"].to_numpy()
     y = curve["cum_amount"].to_numpy()
     return float(1 - np.sum((x[1:] - x[:-1]) * (y[1:] + y[:-1])))

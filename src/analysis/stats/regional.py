@@ -126,6 +126,7 @@ class Shares:
     confidence: float
 
     def rows(self) -> list[dict]:
+        """The national share as a tidy record."""
         nat = self.national
         return [record("national_share", "inclusive_share", nat["share"], unit="proportion", ci_low=nat["ci_low"],
                        ci_high=nat["ci_high"], conf_level=self.confidence, n=nat["total"], n_unit="preschools",
@@ -135,6 +136,7 @@ class Shares:
                             "question of a chance process around one share; it ignores the spread between regions")]
 
     def region_rows(self) -> list[dict]:
+        """Each unit's share with its Wilson interval as tidy records."""
         return [record("wilson_interval", "inclusive_share", w.share, subject=w.region_iso, unit="proportion",
                        ci_low=w.ci_low, ci_high=w.ci_high, conf_level=self.confidence, n=w.total, n_unit="preschools",
                        se=np.sqrt(w.share * (1 - w.share) / w.total), se_method="binomial (nominal)",
@@ -175,6 +177,7 @@ class OneBeta:
     confidence: float
 
     def rows(self) -> list[dict]:
+        """The one-Beta model's national statistics as tidy records."""
         f, k, level = self.fit, len(self.units), self.confidence
         regions = {"n": k, **REGIONS}
         u = self.units
@@ -222,6 +225,7 @@ class OneBeta:
         ]
 
     def region_rows(self) -> list[dict]:
+        """Each unit's shrunken share, z, predictive p (in-sample, leave-one-out) and flag thresholds as tidy records."""
         rows = []
         level = self.confidence
         for u, s in zip(self.units.itertuples(), self.shrunk.itertuples(), strict=True):
@@ -322,6 +326,7 @@ class CityModel:
         return mu, float(expit(eta - z * eta_se)), float(expit(eta + z * eta_se)), eta_se * mu * (1 - mu)
 
     def rows(self) -> list[dict]:
+        """The city model's national statistics as tidy records."""
         k, level = len(self.units), self.confidence
         regions = {"n": k, **REGIONS}
         z = norm.ppf(0.5 + level / 2)
@@ -358,6 +363,7 @@ class CityModel:
         return rows
 
     def region_rows(self) -> list[dict]:
+        """Each unit's predictive p under the city model (and each city's against the regions) as tidy records."""
         rows = []
         for u in self.units.itertuples():
             one = {"subject": u.region_iso, "n": u.size, "n_unit": "preschools"}
@@ -470,6 +476,7 @@ class Indices:
     confidence: float
 
     def rows(self) -> list[dict]:
+        """The disparity indices with their basic intervals as tidy records."""
         rows = []
         regions = {"n": self.units, **REGIONS}
         for row in self.table.itertuples():
@@ -549,9 +556,11 @@ class Moran:
 
     @property
     def main(self) -> pd.Series:
+        """The main variant: row-standardised weights, all units, all pairs."""
         return self.variants.iloc[0]
 
     def rows(self) -> list[dict]:
+        """The main Moran's I as a tidy record."""
         m = self.main
         return [record("morans_i", "inclusive_share", m["I"], unit="index", p_value=m["p"], p_mcse=m["p_mcse"],
                        ci_low=m["ci_low"], ci_high=m["ci_high"], conf_level=self.confidence, ci_mcse=m["ci_mcse"],
@@ -564,6 +573,7 @@ class Moran:
                             "cross-product sum; variants in 40_sensitivity.csv")]
 
     def sensitivity_rows(self, variant_subject) -> list[dict]:
+        """Every variant of Moran's I as a tidy record, its subject named by ``variant_subject``."""
         rows = []
         for v in self.variants.itertuples():
             rows.append(record("morans_i", "inclusive_share", v.I, subject=variant_subject(v.variant), unit="index",

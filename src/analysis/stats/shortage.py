@@ -59,6 +59,7 @@ def join(shortage: pd.DataFrame, inclusion: pd.DataFrame, regions: pd.DataFrame)
 
 
 def add_ratios(data: pd.DataFrame) -> pd.DataFrame:
+    """``data`` with the inclusive share, children with SEN per preschool, every ratio of :data:`RATIOS` and :data:`MISMATCHED`, and the urban and private shares of the shortage."""
     out = data.copy()
     out["inclusive_share"] = out["preschools_inclusive"] / out["preschools_total"]
     out["sen_per_preschool"] = out["sen_children"] / out["preschools_total"]
@@ -210,6 +211,7 @@ class Scope:
     confidence: float
 
     def rows(self) -> list[dict]:
+        """The scope note and the scope correlations as tidy records."""
         sc = self.note
         n_regions = int(self.correlations["n"].iloc[0])
         rows = [
@@ -254,6 +256,7 @@ class Rates:
     n_regions: int
 
     def rows(self) -> list[dict]:
+        """The national rates and their dispersion as tidy records."""
         rows = []
         for ratio, d in self.dispersion.items():
             num, den, mult, unit = RATIOS[ratio]
@@ -282,6 +285,7 @@ class Splits:
     confidence: float
 
     def rows(self) -> list[dict]:
+        """The national splits and the regional chi-square tests as tidy records."""
         s, rows = self.splits, []
         for name, label in (("urban", "urban_share"), ("private", "private_share")):
             nat = s["national"][name]
@@ -320,6 +324,7 @@ class Concentration:
     n_regions: int
 
     def rows(self) -> list[dict]:
+        """The concentration shares and Gini coefficients as tidy records."""
         rows = []
         for row in self.table.itertuples():
             rows.append(record("concentration", f"top{row.top}_share_of_state_shortage", row.shortage_share,
@@ -353,6 +358,7 @@ class Associations:
     confidence: float
 
     def rows(self) -> list[dict]:
+        """Spearman's rho, the conditional models and Holm's decisions as tidy records."""
         rows = []
         k = len(self.table)
         for row in self.table.itertuples():
@@ -421,6 +427,7 @@ class Power:
     table: pd.DataFrame
 
     def rows(self) -> list[dict]:
+        """The power table as tidy records."""
         return [record("power", r.quantity, r.estimate, unit=r.unit, estimate_mcse=r.mcse, resamples=r.resamples, n=r.n,
                        **REGIONS, method=r.method, note=r.note) for r in self.table.itertuples()]
 
@@ -440,9 +447,11 @@ class Moran:
 
     @property
     def main(self) -> pd.Series:
+        """The main variant: row-standardised weights, all units, all pairs."""
         return self.variants.iloc[0]
 
     def rows(self) -> list[dict]:
+        """The main Moran's I as a tidy record."""
         m = self.main
         return [record("morans_i", "state_shortage_per_100_sen", m["I"], unit="index", p_value=m["p"], p_mcse=m["p_mcse"],
                        n=int(m["units"]), **REGIONS, resamples=m["permutations"],
@@ -452,6 +461,7 @@ class Moran:
                             "41_sensitivity.csv; low power with 20 units")]
 
     def sensitivity_rows(self) -> list[dict]:
+        """Every variant of Moran's I as a tidy record (subject: the variant)."""
         return [record("morans_i", "state_shortage_per_100_sen", v.I, subject=v.variant, unit="index", p_value=v.p,
                        p_mcse=v.p_mcse, resamples=v.permutations, n=int(v.units), **REGIONS,
                        method=f"Moran's I, {v.style} weights over {v.pairs} neighbour pairs; two-sided permutation p; "

@@ -93,6 +93,7 @@ def interval_se(low, high, confidence: float) -> float | None:
 
 
 def fmt_int(value) -> str:
+    """A whole number with thousands grouped by a space."""
     return f"{int(round(float(value))):,}".replace(",", " ")
 
 
@@ -109,6 +110,7 @@ def fmt_p(p) -> str:
 
 
 def fmt_ci(low, high, digits: int = 2, pct: bool = False) -> str:
+    """'low to high' with ``digits`` decimals (as percentages where ``pct``)."""
     if pct:
         return f"{fmt_pct(low, digits)} to {fmt_pct(high, digits)}"
     return f"{fmt(low, digits)} to {fmt(high, digits)}"
