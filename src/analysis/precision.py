@@ -302,6 +302,8 @@ def digits_allowed(text: str, rule: dict, mc_error: str | None = None, printed: 
         return significant <= MC_ERROR_SIGNIFICANT
     if "standardErrorOf" in rule:
         return significant <= ERROR_SIGNIFICANT
+    if mc_error and float(mc_error) == 0:  # an exact value: no Monte-Carlo error to read
+        mc_error = None
     if se:
         if decimals > max(written_decimals(se), 0) and float(se) != 0:
             return False

@@ -382,7 +382,8 @@ class Associations:
                      "uses this p"))
         for row in self.table.itertuples():
             rows.append(record(
-                "holm", row.key, row.p_holm, unit="probability", p_value=row.p_decision, p_mcse=row.p_decision_mcse,
+                "holm", row.key, row.p_holm, unit="probability", p_value=row.p_decision,
+                p_mcse=row.p_decision_mcse if row.p_decision_mcse > 0 else None,
                 p_adjusted=row.p_holm, n=row.n, **REGIONS,
                 method=f"Holm across the {k} planned associations, on {row.decision_basis}: {row.decision}",
                 note=f"Monte-Carlo error of the adjusted p {row.p_holm_mcse:.2g}; a decision is stated only where the "
