@@ -27,6 +27,15 @@ optionally with
   Monte-Carlo standard error, the value keeps only the digits that error supports (it is rounded
   at the decimal place of the error's first significant digit, :func:`mc_decimals`) and the
   error itself is written with :data:`MC_ERROR_SIGNIFICANT` significant digits;
+* ``"standardError": column``: the value is an estimate whose standard error (or posterior SD,
+  resampling SD, or the half-width of its interval over z; the row says which) is in ``column``:
+  where that column holds one, the value keeps only the digits the error supports, by **the
+  error rule**: the error is written with :data:`ERROR_SIGNIFICANT` significant digits and its
+  last digit (the second significant one) sets the value's last decimal (:func:`se_decimals`:
+  ICC 0.141024 with standard error 0.037 is written 0.141, a Gini 0.228391 with resampling SD
+  0.0078 is written 0.2284); interval bounds of the estimate follow the same error. A field that
+  is itself such an error has ``standardErrorOf``. Where both a Monte-Carlo error and a standard
+  error apply, the coarser of the two wins;
 * ``"floor": f``: values below ``f`` are written as the bound ``<f`` (p-values: a p of
   ``2e-117`` is a statement about the model's tail, not a measurement, and an underflowed ``0``
   is wrong).
@@ -46,6 +55,8 @@ import pandas as pd
 MAX_SIGNIFICANT = 6
 #: Significant digits of a Monte-Carlo standard error.
 MC_ERROR_SIGNIFICANT = 2
+#: Significant digits of a standard error; its last one sets an estimate's last decimal (the error rule).
+ERROR_SIGNIFICANT = 2
 #: p-values below this are written as the bound ``<1e-10``.
 P_FLOOR = 1e-10
 #: Significant digits kept of parameters found by a numerical optimiser (the beta-binomial fit):
@@ -120,6 +131,14 @@ def mc_decimals(mc_error: float) -> int:
     return -math.floor(math.log10(abs(float(mc_error))))
 
 
+def se_decimals(error: float) -> int:
+    """Decimal places a standard error supports (the error rule): those down to its second
+    significant digit, after rounding it to :data:`ERROR_SIGNIFICANT` digits
+    (0.037 -> 3, 0.0078 -> 4, 3.6 -> 1, 0.0996 -> 0.10 -> 2, 14 -> 0, 250 -> -1)."""
+    shown = round_significant(abs(float(error)), ERROR_SIGNIFICANT)
+    return ERROR_SIGNIFICANT - 1 - math.floor(math.log10(shown))
+
+
 def _fixed(value: float, decimals: int) -> str:
     text = f"{value:.{decimals}f}" if decimals >= 0 else f"{round(value, decimals):.0f}"
     return text.lstrip("-") if float(text) == 0 else text
@@ -134,8 +153,24 @@ def _significant(value: float, digits: int) -> str:
     return "0" if text == "-0" else text
 
 
-def format_value(value, rule: dict, mc_error=None) -> str:
-    """One float written by ``rule`` ('' for a missing value); see the module docstring."""
+def format_error(error) -> str:
+    """A standard error written with :data:`ERROR_SIGNIFICANT` significant digits, a trailing zero
+    kept (0.20, not 0.2), so that its last written decimal is the one the error rule reads."""
+    if _missing(error):
+        return ""
+    error = float(error)
+    if error == 0 or not math.isfinite(error):
+        return format_value(error, {"significant": ERROR_SIGNIFICANT})
+    return _fixed(error, se_decimals(error))
+
+
+def _has_error(error) -> bool:
+    return not _missing(error) and math.isfinite(float(error)) and float(error) > 0
+
+
+def format_value(value, rule: dict, mc_error=None, se=None) -> str:
+    """One float written by ``rule`` ('' for a missing value); see the module docstring.
+    ``mc_error`` is its Monte-Carlo standard error, ``se`` its standard error (the error rule)."""
     if _missing(value):
         return ""
     value = float(value)
@@ -146,8 +181,11 @@ def format_value(value, rule: dict, mc_error=None) -> str:
         return f"<{floor:g}"
     if abs(value) < ZERO_BELOW:
         value = 0.0
-    if not _missing(mc_error) and float(mc_error) > 0:
-        decimals = mc_decimals(mc_error)
+    limits = ([mc_decimals(mc_error)] if _has_error(mc_error) else []) + ([se_decimals(se)] if _has_error(se) else [])
+    if limits:
+        decimals = min(limits)
+        if "decimals" in rule:
+            decimals = min(decimals, int(rule["decimals"]))
         if "significant" in rule and value != 0:  # never more digits than the rule allows
             decimals = min(decimals, rule["significant"] - 1 - math.floor(math.log10(abs(value))))
         return _fixed(value, decimals)
@@ -160,14 +198,15 @@ def format_value(value, rule: dict, mc_error=None) -> str:
 
 def check_rule(rule: dict, where: str) -> dict:
     """``rule`` if it is a valid precision rule, else a ValueError naming ``where``."""
-    known = {"decimals", "decimalsOf", "significant", "monteCarloError", "floor", "monteCarloErrorOf"}
+    known = {"decimals", "decimalsOf", "significant", "monteCarloError", "floor", "monteCarloErrorOf",
+             "standardError", "standardErrorOf"}
     unknown = set(rule) - known
     if unknown:
         raise ValueError(f"{where}: unknown precision keys {sorted(unknown)}; known: {sorted(known)}")
-    kinds = [k for k in ("decimals", "decimalsOf", "significant", "monteCarloErrorOf") if k in rule]
+    kinds = [k for k in ("decimals", "decimalsOf", "significant", "monteCarloErrorOf", "standardErrorOf") if k in rule]
     if len(kinds) != 1:
         raise ValueError(f"{where}: a precision rule has exactly one of decimals, decimalsOf, significant, "
-                         "monteCarloErrorOf")
+                         "monteCarloErrorOf, standardErrorOf")
     if "significant" in rule and not 1 <= int(rule["significant"]) <= MAX_SIGNIFICANT:
         raise ValueError(f"{where}: at most {MAX_SIGNIFICANT} significant digits (found {rule['significant']})")
     return rule
@@ -191,12 +230,15 @@ def format_column(frame: pd.DataFrame, field: dict) -> pd.Series:
     rule = check_rule(field.get("precision") or {}, f"field '{name}'")
     if "monteCarloErrorOf" in rule:
         rule = {"significant": MC_ERROR_SIGNIFICANT}
+    if "standardErrorOf" in rule:  # two significant digits, trailing zero kept (0.20): its last digit counts
+        return pd.Series([format_error(v) for v in values], index=frame.index, dtype=object)
     if "decimalsOf" in rule:
         printed = frame[rule["decimalsOf"]]
         return pd.Series([format_value(v, {"decimals": decimals_of(p)}) if not _missing(p) else format_value(v, {"significant": MAX_SIGNIFICANT})
                           for v, p in zip(values, printed, strict=True)], index=frame.index, dtype=object)
     errors = frame[rule["monteCarloError"]] if "monteCarloError" in rule else [None] * len(frame)
-    return pd.Series([format_value(v, rule, e) for v, e in zip(values, errors, strict=True)],
+    ses = frame[rule["standardError"]] if "standardError" in rule else [None] * len(frame)
+    return pd.Series([format_value(v, rule, e, s) for v, e, s in zip(values, errors, ses, strict=True)],
                      index=frame.index, dtype=object)
 
 
@@ -238,8 +280,18 @@ def rounded(frame: pd.DataFrame, fields: list[dict]) -> pd.DataFrame:
     return out
 
 
-def digits_allowed(text: str, rule: dict, mc_error: str | None = None, printed: str | None = None) -> bool:
-    """Does the written number ``text`` respect ``rule``? (the check of the stored files)"""
+def written_decimals(text: str) -> int:
+    """Decimals of a written number ('0.141' -> 3, '12' -> 0, '1.2e-05' -> 6, '250' -> 0)."""
+    mantissa = text.lower().split("e")[0].lstrip("-<")
+    exponent = int(text.lower().split("e")[1]) if "e" in text.lower() else 0
+    return (len(mantissa.split(".")[1]) if "." in mantissa else 0) - exponent
+
+
+def digits_allowed(text: str, rule: dict, mc_error: str | None = None, printed: str | None = None,
+                   se: str | None = None) -> bool:
+    """Does the written number ``text`` respect ``rule``? (the check of the stored files; ``se``
+    is the written standard error where the rule names one: the value may have no more decimals
+    than that error)"""
     if text == "" or text.startswith("<"):
         return True if text == "" else "floor" in rule
     mantissa = text.lower().split("e")[0].lstrip("-")
@@ -248,6 +300,15 @@ def digits_allowed(text: str, rule: dict, mc_error: str | None = None, printed: 
     significant = len(mantissa.replace(".", "").lstrip("0")) or 1
     if "monteCarloErrorOf" in rule:
         return significant <= MC_ERROR_SIGNIFICANT
+    if "standardErrorOf" in rule:
+        return significant <= ERROR_SIGNIFICANT
+    if mc_error and float(mc_error) == 0:  # an exact value: no Monte-Carlo error to read
+        mc_error = None
+    if se:
+        if decimals > max(written_decimals(se), 0) and float(se) != 0:
+            return False
+        if not mc_error:
+            return "significant" not in rule or significant <= int(rule["significant"])
     if mc_error:
         return decimals <= max(mc_decimals(float(mc_error)), 0) and (
             "significant" not in rule or significant <= int(rule["significant"]))

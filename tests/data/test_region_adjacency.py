@@ -42,6 +42,12 @@ def test_each_city_touches_only_the_region_around_it():
     assert neighbours("KZ-79") == {"KZ-61"}  # Shymkent in Turkistan
 
 
-def test_every_pair_has_a_source_and_a_quote():
+def test_every_pair_has_a_source_and_a_quote_or_is_marked_uncertain():
     assert PAIRS["source_url"].str.startswith("http").all()
     assert (PAIRS["quote"].str.len() > 10).all()
+    assert set(PAIRS["status"]) <= {"sourced", "uncertain"}
+    uncertain = PAIRS[PAIRS["status"] == "uncertain"]
+    # across Lake Balkhash, and the short Karaganda-Kostanay segment after the 2022 Ulytau split
+    assert set(zip(uncertain["region_iso_a"], uncertain["region_iso_b"], strict=True)) == {
+        ("KZ-19", "KZ-35"), ("KZ-33", "KZ-35"), ("KZ-35", "KZ-39")}
+    assert uncertain["method"].str.startswith("uncertain:").all()

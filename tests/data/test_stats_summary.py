@@ -85,22 +85,24 @@ def test_regional_analysis_on_a_small_frame(small):
     pd.testing.assert_frame_equal(stats, again)
     text = regional_disparity(res, regions, 2023, ["x.csv"], "en")
     assert "nan" not in text and "What the tests cannot show" in text
-    assert f"{res.chi2['dof']} degrees of freedom" in text
+    assert f"{res.homogeneity['dof']} degrees of freedom" in text
     assert text.split("\n")[2].startswith("**Tables 1 and 2 are censuses.**")
-    assert "stands out" not in text and "pre-registered" not in text.replace("not pre-registered", "")
+    assert "**The cities apart.**" in text and "**One Beta cannot separate the cities.**" in text
+    assert "pre-registered" not in text.replace("not pre-registered", "")
 
 
 def test_shortage_analysis_on_a_small_frame(small):
     regions, inclusion, short, adjacency = small
     res = shortage.analyse(short, inclusion, regions, adjacency, seed=2, n_permutations=720)
-    assert res.splits["urban_rural_excluded"] == ["KZ-71", "KZ-75"]
-    assert res.splits["urban_rural"]["groups"] == 4
-    assert (res.associations["p_holm"] >= res.associations["p_value"]).all()
-    assert res.associations["exact"].all(), "6 regions: every pairing enumerated"
+    assert res.splits.splits["urban_rural_excluded"] == ["KZ-71", "KZ-75"]
+    assert res.splits.splits["urban_rural"]["groups"] == 4
+    table = res.associations.table
+    assert (table["p_holm"] >= table["p_decision"]).all()
+    assert table["exact"].all(), "6 regions: every pairing enumerated"
     text = teacher_shortage(res, regions, 2023, ["x.csv"], "en")
     assert "nan" not in text and "ecological fallacy" in text.lower()
     assert text.split("\n")[2].startswith("**Tables 1 and 2 are censuses.**")
-    assert "Planned, not pre-registered" in text and "stands out" not in text
+    assert "Planned, not pre-registered" in text and "**The matched scope is not shown.**" in text
 
 
 def test_join_refuses_unmatched_regions(small):
@@ -130,10 +132,13 @@ def test_figures_draw_in_every_language(small, analysed, figure, lang):
     use_style()
     regions = small[0]
     res, sres = analysed
-    args = {"wilson_figure": (res, regions, lang, 2023), "funnel_figure": (res, regions, lang, 2023),
-            "shrinkage_figure": (res, regions, lang, 2023), "lorenz_figure": (res, lang, 2023),
-            "rates_figure": (sres, regions, lang, 2023), "split_figure": (sres, regions, lang, 2023),
-            "concentration_figure": (sres, lang, 2023), "association_figure": (sres, lang, 2023)}[figure]
+    args = {"wilson_figure": (res.data, res.shares, regions, lang, 2023),
+            "funnel_figure": (res.data, res.shares, res.one_beta, res.cities, regions, lang, 2023),
+            "shrinkage_figure": (res.one_beta, regions, lang, 2023), "lorenz_figure": (res.lorenz, res.lorenz_gini, lang, 2023),
+            "rates_figure": (sres.data, sres.rates, regions, lang, 2023),
+            "split_figure": (sres.data, sres.splits, regions, lang, 2023),
+            "concentration_figure": (sres.concentration, lang, 2023),
+            "association_figure": (sres.data, sres.associations, lang, 2023)}[figure]
     module = shortage_figures if figure in SHORTAGE_FIGURES else disparity
     with no_missing_glyphs():
         drawn = getattr(module, figure)(*args)
@@ -149,9 +154,9 @@ def test_real_data_national_share_is_the_printed_total():
     inclusion = load_processed("preschool_inclusion_2023.csv")
     regions = load_processed("regions.csv")
     res = regional.analyse(inclusion, regions, load_adjacency(codes=regions["region_iso"]), seed=1, n_resamples=50)
-    assert res.national["inclusive"] == inclusion["preschools_inclusive"].sum()
+    assert res.shares.national["inclusive"] == inclusion["preschools_inclusive"].sum()
     printed = load_processed("printed_totals_2023.csv").set_index("column").loc["inclusive_share_pct", "printed"]
-    assert 100 * res.national["share"] == pytest.approx(printed, abs=0.05)
+    assert 100 * res.shares.national["share"] == pytest.approx(printed, abs=0.05)
 
 
 def test_results_show_as_one_column_without_hiding_tiny_p_values():

@@ -8,7 +8,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import binomtest, kendalltau, theilslopes
+import statsmodels.api as sm
+from scipy.stats import kendalltau, theilslopes
 
 from analysis.stats import trend
 
@@ -86,12 +87,27 @@ def test_sen_coverage_matches_simulation():
     assert hits / sims == pytest.approx(exact, abs=3 * math.sqrt(exact * (1 - exact) / sims) + 0.005)
 
 
-def test_two_counts_exact_test_is_scipy_binomtest():
-    res = trend.two_count_comparison(2622, 2448, 2)
-    assert res["p_exact_conditional"] == pytest.approx(binomtest(2622, 2622 + 2448, 0.5).pvalue, rel=1e-9)
-    assert res["ratio_low"] < res["ratio"] < res["ratio_high"]
-    assert res["annual_growth"] == pytest.approx((2622 / 2448) ** 0.5 - 1)
-    assert res["dispersion_threshold"] == pytest.approx((res["z"] / 1.959963984540054) ** 2)
+def test_pearson_dispersion_is_statsmodels_poisson_glm_and_far_below_one_for_a_stock():
+    t_ = np.arange(5.0)
+    counts = np.array([89.0, 100, 105, 110, 126])
+    # by hand: a log-linear Poisson fit, then sum (y - mu)^2 / mu over n - 2
+    fit = sm.GLM(counts, sm.add_constant(t_ - t_.mean()), family=sm.families.Poisson()).fit()
+    assert trend.pearson_dispersion(t_, counts) == pytest.approx(np.sum((counts - fit.mu) ** 2 / fit.mu) / 3, rel=1e-3)
+    assert trend.pearson_dispersion(t_, np.full(5, 99.0)) == 0.0
+    assert trend.pearson_dispersion(t_, counts) < 1
+    assert math.isnan(trend.pearson_dispersion([0.0, 1.0], [5.0, 6.0]))
+
+
+def test_tarone_family_counts_only_the_tests_that_can_reach_the_level():
+    # two series of 5 untied points (smallest p 2/5! = 0.0167) and four that cannot reach 0.05
+    k, members = trend.tarone_family([1 / 60, 1 / 60, 1 / 6, 0.2, 1 / 3, 1 / 6], 0.05)
+    assert k == 2 and members.tolist() == [True, True, False, False, False, False]
+    # none can reach the level: an empty family
+    k, members = trend.tarone_family([1 / 12, 1 / 12, 1 / 3], 0.05)
+    assert not members.any()
+    # Tarone's K: 3 tests able at 0.05, only 2 at 0.05/2 -> K = 2 with those 2
+    k, members = trend.tarone_family([0.001, 0.01, 0.04], 0.05)
+    assert k == 2 and members.tolist() == [True, True, False]
 
 
 def test_growth_per_year_is_compound_and_undefined_without_a_base():

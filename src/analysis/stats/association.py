@@ -36,8 +36,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
-from scipy.stats import norm, rankdata
+from scipy.stats import chi2, norm, rankdata
 from statsmodels.stats.multitest import multipletests
+
+from analysis.stats import betabinom
 
 #: Random pairings when the n! pairings cannot be enumerated.
 MIN_PERMUTATIONS = 1_000_000
@@ -250,6 +252,7 @@ def holm_with_mcse(p_values, mcse, alpha: float = 0.05) -> tuple[np.ndarray, np.
 
 
 def holm(p_values, alpha: float = 0.05) -> np.ndarray:
+    """Holm-adjusted p-values of ``p_values`` (statsmodels ``multipletests``)."""
     return multipletests(np.asarray(p_values, dtype=float), alpha=alpha, method="holm")[1]
 
 
@@ -288,3 +291,30 @@ def planned_table() -> pd.DataFrame:
     return pd.DataFrame([{"key": a.key, "x": a.x, "y": a.y, "question": a.question, "shared_term": a.shared_term,
                           "matched_null": f"permute {a.free}, keep the shared count" if a.free else "plain permutation"}
                          for a in PLANNED_ASSOCIATIONS])
+
+
+def conditional(frame: pd.DataFrame, a: Association, confidence: float = 0.95, extra: tuple[str, ...] = ()) -> dict:
+    """The conditional analysis of an association whose matched null permutes a count (``a.free``)
+    that is itself correlated with the size of the regions, so that region counts are not
+    exchangeable: a beta-binomial regression (:func:`analysis.stats.betabinom.fit_regression`) of
+    the inclusive share (preschools with inclusive conditions out of all public preschools) on
+    log(``a.free``) with log(preschools) as a covariate (and the columns ``extra``, e.g. a city
+    indicator), one common dispersion. Reported: the odds ratio of the share per doubling of the
+    free count at a given number of preschools, its Wald interval, and the likelihood-ratio test of
+    its coefficient (chi2_1). ``a.free`` None: nothing to condition (an empty dict)."""
+    if a.free is None:
+        return {}
+    y = frame["preschools_inclusive"].to_numpy(dtype=float)
+    n = frame["preschools_total"].to_numpy(dtype=float)
+    size = np.log(n)
+    covariates = [np.ones(len(y)), size, *(frame[c].to_numpy(dtype=float) for c in extra)]
+    null = betabinom.fit_regression(y, n, np.column_stack(covariates))
+    full = betabinom.fit_regression(y, n, np.column_stack([*covariates, np.log(frame[a.free].to_numpy(dtype=float))]))
+    lr = max(0.0, 2 * (full["loglik"] - null["loglik"]))
+    b, se = float(full["coef"][-1]), float(full["coef_se"][-1])
+    z = norm.ppf(0.5 + confidence / 2)
+    per = math.log(2)
+    return {"key": a.key, "free": a.free, "extra": ";".join(extra), "coef": b, "coef_se": se,
+            "odds_ratio_per_doubling": math.exp(b * per), "or_low": math.exp((b - z * se) * per),
+            "or_high": math.exp((b + z * se) * per), "or_se": math.exp(b * per) * per * se,
+            "lr": lr, "p_value": float(chi2.sf(lr, 1)), "rho": full["rho"], "n": len(y)}

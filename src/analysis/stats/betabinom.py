@@ -47,8 +47,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
-from scipy.special import expit, logit
+from scipy.optimize import brentq, minimize, minimize_scalar
+from scipy.special import digamma, expit, logit
 from scipy.stats import beta as beta_dist
 from scipy.stats import betabinom, binom, chi2
 
@@ -222,3 +222,203 @@ def flag_thresholds(totals, fit: dict, alpha: float) -> pd.DataFrame:
             high_share[i] = high_hits.min() / m
     return pd.DataFrame({"size": sizes, "low_share": low_share, "high_share": high_share,
                          "can_flag_low": ~np.isnan(low_share), "can_flag_high": ~np.isnan(high_share)})
+
+
+# -- regression: a logit mean per unit, one common dispersion ---------------------------------------
+
+#: Means are kept this far from 0 and 1 while the optimiser explores (a line search can try a step
+#: that puts a logit mean at +-100); a non-finite likelihood counts as the worst possible.
+MU_CLIP = 1e-12
+
+
+def _regression_negloglik(y: np.ndarray, n: np.ndarray, design: np.ndarray):
+    def negloglik(x):
+        mu, s = np.clip(expit(design @ x[:-1]), MU_CLIP, 1 - MU_CLIP), np.exp(x[-1])
+        value = -float(np.sum(betabinom.logpmf(y, n, mu * s, (1 - mu) * s)))
+        return value if np.isfinite(value) else 1e300
+    return negloglik
+
+
+def _regression_gradient(y: np.ndarray, n: np.ndarray, design: np.ndarray):
+    """The analytic gradient of the negative log-likelihood of :func:`_regression_negloglik`
+    (digamma terms of the beta functions, chain rule through a = mu s, b = (1 - mu) s)."""
+    def gradient(x):
+        mu, s = np.clip(expit(design @ x[:-1]), MU_CLIP, 1 - MU_CLIP), np.exp(x[-1])
+        a, b = mu * s, (1 - mu) * s
+        common = digamma(a + b) - digamma(n + a + b)
+        d_a = digamma(y + a) - digamma(a) + common
+        d_b = digamma(n - y + b) - digamma(b) + common
+        d_eta = (d_a - d_b) * s * mu * (1 - mu)
+        d_log_s = d_a * a + d_b * b
+        return -np.r_[design.T @ d_eta, np.sum(d_log_s)]
+    return gradient
+
+
+def _polish(gradient, x, iterations: int = 8, step: float = 1e-6) -> np.ndarray:
+    """Newton steps on the analytic gradient (its Jacobian by central differences) from an
+    optimiser's end point: the optimum to near machine precision, so that it does not depend on
+    where a CPU kernel's rounding made the optimiser stop, and its rounding to
+    :data:`~analysis.precision.OPTIMISED_SIGNIFICANT` digits is the same on every CPU. A step
+    that does not reduce the gradient is not taken."""
+    x = np.asarray(x, dtype=float).copy()
+    k = len(x)
+    for _ in range(iterations):
+        g = gradient(x)
+        jac = np.empty((k, k))
+        for i in range(k):
+            e = np.zeros(k)
+            e[i] = step
+            jac[:, i] = (gradient(x + e) - gradient(x - e)) / (2 * step)
+        try:
+            move = np.linalg.solve((jac + jac.T) / 2, g)
+        except np.linalg.LinAlgError:
+            break
+        candidate = x - move
+        if not np.all(np.isfinite(candidate)) or np.linalg.norm(gradient(candidate)) >= np.linalg.norm(g):
+            break
+        x = candidate
+    return x
+
+
+def _optimise(negloglik, starts, bounds) -> np.ndarray:
+    results = [minimize(negloglik, x0, method="L-BFGS-B", bounds=bounds, options={"ftol": 1e-12, "gtol": 1e-7})
+               for x0 in starts]
+    return min(results, key=lambda r: r.fun).x
+
+
+def observed_se(negloglik, x, step: float = 1e-4) -> np.ndarray:
+    """Standard errors from the observed information: the inverse of the central-difference Hessian
+    of ``negloglik`` at ``x``, square roots of its diagonal (NaN where it is not positive definite)."""
+    x = np.asarray(x, dtype=float)
+    k = len(x)
+    hessian = np.empty((k, k))
+    def at(i, j, di, dj):
+        z = x.copy()
+        z[i] += di
+        z[j] += dj
+        return negloglik(z)
+
+    for i in range(k):
+        for j in range(i, k):
+            hessian[i, j] = hessian[j, i] = (at(i, j, step, step) - at(i, j, step, -step) - at(i, j, -step, step)
+                                             + at(i, j, -step, -step)) / (4 * step * step)
+    try:
+        cov = np.linalg.inv(hessian)
+    except np.linalg.LinAlgError:
+        return np.full(k, np.nan)
+    diag = np.diag(cov)
+    return np.where(diag > 0, np.sqrt(np.abs(diag)), np.nan)
+
+
+def fit_regression(successes, totals, design) -> dict:
+    """Beta-binomial regression by maximum likelihood: logit mu_i = x_i' b (``design``, units x
+    coefficients, its first column the intercept), one common dispersion, rho = 1 / (alpha + beta + 1)
+    for every unit (Williams 1982; the model of :func:`fit` when ``design`` is a column of ones).
+
+    L-BFGS-B over (b, log(alpha + beta)) from the method-of-moments start and a near-binomial start;
+    the estimates are kept to :data:`~analysis.precision.OPTIMISED_SIGNIFICANT` digits (the
+    optimiser's last digits differ between CPU kernels). Returns coef (b), coef_se (observed
+    information), log_s = log(alpha + beta) with log_s_se, rho and rho_se (delta method), mu (each
+    unit's mean share), loglik (at the kept parameters) and n_units.
+    """
+    y, n = _as_counts(successes, totals)
+    X = np.asarray(design, dtype=float)
+    if X.shape != (len(y), X.shape[1]) or X.ndim != 2:
+        raise ValueError("the design must have one row per unit")
+    mu0, s0 = _moments_start(y, n)
+    lo, hi = np.log(PRECISION_BOUNDS)
+    negloglik = _regression_negloglik(y, n, X)
+    b0 = np.zeros(X.shape[1])
+    b0[0] = logit(mu0)
+    starts = [np.r_[b0, np.clip(np.log(s0), lo, hi)], np.r_[b0, hi - 1.0]]
+    x = _optimise(negloglik, starts, [(-20.0, 20.0)] * X.shape[1] + [(lo, hi)])
+    x = _polish(_regression_gradient(y, n, X), x)
+    x = np.array([round_significant(float(v), OPTIMISED_SIGNIFICANT) for v in x])
+    se = observed_se(negloglik, x)
+    s = float(np.exp(x[-1]))
+    rho = 1 / (s + 1)
+    return {"coef": x[:-1], "coef_se": se[:-1], "log_s": float(x[-1]), "log_s_se": float(se[-1]),
+            "rho": rho, "rho_se": float(se[-1] * s / (s + 1) ** 2), "mu": expit(X @ x[:-1]),
+            "loglik": -negloglik(x), "n_units": len(y), "x": x}
+
+
+def as_fit(mu: float, rho: float) -> dict:
+    """The alpha and beta of a Beta distribution with mean ``mu`` and intra-class correlation ``rho``
+    (the dict :func:`predictive_p`, :func:`predictive_limits` and :func:`shrunken` take)."""
+    s = 1 / rho - 1
+    return {"alpha": mu * s, "beta": (1 - mu) * s, "mu": mu, "rho": rho}
+
+
+def profile_interval(successes, totals, design, quantity: str = "rho", confidence: float = 0.95,
+                     fitted: dict | None = None) -> tuple[float, float]:
+    """Profile-likelihood interval of ``quantity`` of :func:`fit_regression`'s model: ``"rho"`` (the
+    intra-class correlation) or ``"sd"`` (the SD of the true shares, sqrt(mu (1 - mu) rho), for a
+    model with one mean, ``design`` a column of ones). The bounds are where twice the drop of the
+    profile log-likelihood (the other parameters maximised) reaches the chi2_1 quantile at
+    ``confidence`` (scipy ``brentq``); kept to :data:`~analysis.precision.OPTIMISED_SIGNIFICANT` digits.
+    A bound the interval does not reach within (0, 1) is NaN.
+    """
+    y, n = _as_counts(successes, totals)
+    X = np.asarray(design, dtype=float)
+    fitted = fitted or fit_regression(y, n, X)
+    negloglik = _regression_negloglik(y, n, X)
+    best = -fitted["loglik"]
+    crit = chi2.ppf(confidence, 1) / 2
+    k = X.shape[1]
+
+    if quantity == "rho":
+        estimate = fitted["rho"]
+        upper_limit = 1 - 1e-6
+
+        def profile(rho):
+            log_s = np.log(1 / rho - 1)
+            inner = minimize(lambda b: negloglik(np.r_[b, log_s]), fitted["coef"], method="BFGS")
+            return inner.fun
+    elif quantity == "sd":
+        if k != 1:
+            raise ValueError("the SD of the true shares is profiled for a model with one mean")
+        mu_hat = float(fitted["mu"][0])
+        estimate = float(np.sqrt(mu_hat * (1 - mu_hat) * fitted["rho"]))
+        upper_limit = 0.5 - 1e-6
+
+        def profile(sd):
+            # a Beta with this SD needs mu (1 - mu) > sd^2 (rho < 1): mu between the roots
+            root = np.sqrt(max(1 - 4 * sd * sd, 0.0))
+            lo_mu, hi_mu = (1 - root) / 2, (1 + root) / 2
+
+            def at(b):
+                mu = expit(b)
+                rho = sd * sd / (mu * (1 - mu))
+                return negloglik(np.r_[b, np.log(1 / rho - 1)]) if rho < 1 - 1e-9 else np.inf
+            inner = minimize_scalar(at, bounds=(float(logit(lo_mu + 1e-9)), float(logit(hi_mu - 1e-9))),
+                                    method="bounded", options={"xatol": 1e-10})
+            return inner.fun
+    else:
+        raise ValueError(f"unknown quantity {quantity!r}: rho or sd")
+
+    def excess(value):
+        return profile(value) - best - crit
+
+    def bound(a, b):
+        try:
+            return round_significant(float(brentq(excess, a, b, xtol=1e-10)), OPTIMISED_SIGNIFICANT)
+        except ValueError:
+            return float("nan")
+
+    return bound(1e-6, estimate), bound(estimate, upper_limit)
+
+
+def loo_predictive_p(successes, totals, design) -> np.ndarray:
+    """Leave-one-out predictive mid-p of each unit: the model (:func:`fit_regression` with ``design``)
+    fitted to the other units, the unit's count judged against BetaBinomial(n_i, alpha_i, beta_i) at
+    its own covariates (two-sided mid-p, as :func:`predictive_p`). Unlike the in-sample p, the unit
+    does not widen the spread it is judged against."""
+    y, n = _as_counts(successes, totals)
+    X = np.asarray(design, dtype=float)
+    out = np.empty(len(y))
+    for i in range(len(y)):
+        keep = np.arange(len(y)) != i
+        fitted = fit_regression(y[keep], n[keep], X[keep])
+        mu = float(expit(X[i] @ fitted["coef"]))
+        out[i] = predictive_p([y[i]], [n[i]], as_fit(mu, fitted["rho"]))[0]
+    return out

@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2_contingency
+from scipy.stats import chi2, chi2_contingency
 from scipy.stats.contingency import association
 from statsmodels.stats.proportion import proportion_confint
 
@@ -72,8 +72,6 @@ def chi2_homogeneity(successes, totals) -> dict:
 
 def smallest_significant_v(n: int, dof: int, rows: int, cols: int, alpha: float) -> float:
     """The smallest Cramér's V a chi-square test on ``n`` units reaches significance with."""
-    from scipy.stats import chi2
-
     return math.sqrt(chi2.ppf(1 - alpha, dof) / (n * (min(rows, cols) - 1)))
 
 

@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom, chi2, norm, poisson
 
+from analysis.stats.betabinom import predictive_limits
+
 #: Two-sided coverage -> (lower, upper) probabilities of the limits.
 LEVELS = {0.95: (0.025, 0.975), 0.998: (0.001, 0.999)}
 
@@ -54,10 +56,12 @@ def poisson_limit(rate: float, exposure, prob: float) -> np.ndarray:
 
 
 def binomial_se(target: float, n) -> np.ndarray:
+    """Binomial standard error sqrt(target (1 - target) / n) of a share at sizes ``n``."""
     return np.sqrt(target * (1 - target) / np.asarray(n, dtype=float))
 
 
 def poisson_se(rate: float, exposure) -> np.ndarray:
+    """Poisson standard error sqrt(rate / exposure) of a rate at exposures ``exposure``."""
     return np.sqrt(rate / np.asarray(exposure, dtype=float))
 
 
@@ -68,8 +72,6 @@ def tag(coverage: float) -> str:
 
 def funnel_curve(target: float, sizes, bb_fit: dict, coverages=(0.95, 0.998)) -> pd.DataFrame:
     """Exact binomial and beta-binomial predictive limits (proportions) over ``sizes``."""
-    from analysis.stats.betabinom import predictive_limits
-
     sizes = np.asarray(sizes, dtype=float)
     out = {"size": sizes.astype(int), "target": np.full(len(sizes), target)}
     probs = [p for c in coverages for p in LEVELS[c]]
@@ -94,6 +96,7 @@ def dispersion(z) -> dict:
 
 
 def outside(values, low, high) -> np.ndarray:
+    """Which ``values`` lie below ``low`` or above ``high`` (elementwise)."""
     values = np.asarray(values, dtype=float)
     return (values < np.asarray(low)) | (values > np.asarray(high))
 

@@ -24,7 +24,11 @@ the whole country, not a sample of regions, so a bootstrap over regions would de
 population of countries that does not exist. The binomial draw describes only how much the
 indices would move if each region's count were the outcome of a chance process around its own
 share; with noise added, the indices tend to be larger than the observed ones (noise looks like
-disparity), so the resampled mean minus the estimate is reported as the bias.
+disparity), so the resampled mean minus the estimate is reported as the bias, and the interval is
+the **basic** (reverse-percentile) one, [2 t - q_(1 - a/2), 2 t - q_(a/2)] (Davison & Hinkley 1997,
+eq. 5.6), which corrects for that bias; a percentile interval of a biased index lies beside the
+estimate (the max/min ratio's did, almost wholly above it). The SD of the resampled values is the
+index's standard error (it sets the digits it is written with).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ def _weights(x: np.ndarray, w) -> np.ndarray:
 
 
 def weighted_mean(x, w=None) -> np.ndarray:
+    """Mean of ``x`` weighted by ``w`` (unweighted if None), along the last axis."""
     x = np.asarray(x, dtype=float)
     w = _weights(x, w)
     return (x * w).sum(axis=-1) / w.sum()
@@ -55,6 +60,7 @@ def cv(x, w=None) -> np.ndarray:
 
 
 def max_min_ratio(x) -> np.ndarray:
+    """Largest over smallest value, along the last axis."""
     x = np.asarray(x, dtype=float)
     return x.max(axis=-1) / x.min(axis=-1)
 
@@ -114,6 +120,7 @@ def lorenz_curve(population, amount) -> pd.DataFrame:
 
 
 def lorenz_gini(curve: pd.DataFrame) -> float:
+    """Gini from a Lorenz curve: 1 - sum (X_k - X_k-1)(Y_k + Y_k-1)."""
     x = curve["cum_population"].to_numpy()
     y = curve["cum_amount"].to_numpy()
     return float(1 - np.sum((x[1:] - x[:-1]) * (y[1:] + y[:-1])))
@@ -157,19 +164,28 @@ def binomial_resample(successes, totals, n_resamples: int, rng: np.random.Genera
     return np.where(draws == 0, 0.5, draws)
 
 
-def resampled_intervals(successes, totals, groups, n_resamples: int, rng: np.random.Generator,
-                        confidence: float = 0.95) -> pd.DataFrame:
-    """Estimate, percentile interval, resampled mean and bias of every index, with the
-    Monte-Carlo standard errors of the interval bounds and of the bias."""
-    estimate = disparity_indices(successes, totals, groups)
-    draws = disparity_indices(binomial_resample(successes, totals, n_resamples, rng), totals, groups)
+def basic_intervals(estimates: dict, draws: dict, confidence: float = 0.95) -> pd.DataFrame:
+    """For each statistic: its ``estimates`` value, the basic interval from its resampled ``draws``
+    ([2 t - q_hi, 2 t - q_lo]; Davison & Hinkley 1997), the Monte-Carlo standard error of the
+    bounds (the larger of the two, from the order statistics), the resampling SD (the standard
+    error), the resampled mean, the bias (resampled mean - estimate) and its Monte-Carlo error."""
     tail = (1 - confidence) / 2
     rows = []
-    for name, value in estimate.items():
-        sample = np.asarray(draws[name])
-        low, high = float(np.quantile(sample, tail)), float(np.quantile(sample, 1 - tail))
-        rows.append({"index": name, "estimate": float(value), "ci_low": low, "ci_high": high,
-                     "ci_mcse": max(quantile_mcse(sample, low), quantile_mcse(sample, high)),
-                     "resampled_mean": float(sample.mean()), "bias": float(sample.mean() - value),
-                     "bias_mcse": mean_mcse(sample)})
+    for name, value in estimates.items():
+        sample = np.asarray(draws[name], dtype=float)
+        q_low, q_high = float(np.quantile(sample, tail)), float(np.quantile(sample, 1 - tail))
+        value = float(value)
+        rows.append({"index": name, "estimate": value, "ci_low": 2 * value - q_high, "ci_high": 2 * value - q_low,
+                     "ci_mcse": max(quantile_mcse(sample, q_low), quantile_mcse(sample, q_high)),
+                     "sd": float(sample.std(ddof=1)), "resampled_mean": float(sample.mean()),
+                     "bias": float(sample.mean() - value), "bias_mcse": mean_mcse(sample)})
     return pd.DataFrame(rows)
+
+
+def resampled_intervals(successes, totals, groups, n_resamples: int, rng: np.random.Generator,
+                        confidence: float = 0.95) -> pd.DataFrame:
+    """Every index of :func:`disparity_indices` with its basic interval from ``n_resamples``
+    binomial resamples, resampling SD and bias (:func:`basic_intervals`)."""
+    estimate = disparity_indices(successes, totals, groups)
+    draws = disparity_indices(binomial_resample(successes, totals, n_resamples, rng), totals, groups)
+    return basic_intervals(estimate, draws, confidence)

@@ -1,7 +1,9 @@
 """Global spatial autocorrelation of regional values: Moran's I with analytic and permutation tests.
 
-* :func:`weights`: a row-standardised contiguity matrix from a list of neighbour pairs: w_ij = 1 / k_i
-  if j is one of the k_i neighbours of i, else 0, so every row sums to 1.
+* :func:`weights`: a contiguity matrix from a list of neighbour pairs, row-standardised (w_ij = 1 / k_i
+  if j is one of the k_i neighbours of i, else 0, so every row sums to 1) or binary (w_ij = 1);
+* :func:`pair_contributions`: each neighbour pair's share of the cross-product sum z' W z (what
+  drives the sign of I).
 * :func:`morans_i`: I = (n / S0) * (z' W z) / (z' z), z = x - mean(x), S0 = sum_ij w_ij (= n when rows
   are standardised). I is near E[I] = -1 / (n - 1) when values are spatially unrelated, positive
   when neighbours resemble each other, negative when they differ (a checkerboard gives -1).
@@ -52,8 +54,14 @@ from scipy.stats import norm
 BATCH = 10_000
 
 
-def weights(pairs: Iterable[tuple], codes: Sequence) -> np.ndarray:
-    """Row-standardised spatial weights (n x n, rows summing to 1) in the order of ``codes``.
+#: Spatial weighting schemes of :func:`weights`.
+STYLES = ("row", "binary")
+
+
+def weights(pairs: Iterable[tuple], codes: Sequence, style: str = "row") -> np.ndarray:
+    """Spatial weights (n x n) in the order of ``codes``: row-standardised (``style="row"``, rows
+    summing to 1, so a unit with one neighbour gives it the whole weight) or binary (``"binary"``,
+    1 for every neighbour pair, so every pair counts alike).
 
     ``pairs`` is an undirected list of neighbours, each pair given once in either order
     (a pair given twice counts once). Raises ValueError naming the code when a pair names a code not
@@ -77,7 +85,23 @@ def weights(pairs: Iterable[tuple], codes: Sequence) -> np.ndarray:
     isolated = [code for code, k in zip(codes, degree, strict=True) if k == 0]
     if isolated:
         raise ValueError(f"code(s) with no neighbour: {', '.join(map(repr, isolated))}")
-    return adjacency / degree[:, None]
+    if style not in STYLES:
+        raise ValueError(f"unknown weighting style {style!r}; use one of {STYLES}")
+    return adjacency / degree[:, None] if style == "row" else adjacency
+
+
+def pair_contributions(values, W, codes: Sequence) -> list[tuple[str, str, float]]:
+    """Each neighbour pair (a, b) with its term (w_ab + w_ba) z_a z_b of the cross-product sum
+    z' W z (z = values - their mean): a negative term is a pair of neighbours on opposite sides of
+    the mean. The terms add up to z' W z, whose sign is the sign of I."""
+    z, W = _centred(values, W)
+    codes = list(codes)
+    out = []
+    for i in range(len(z)):
+        for j in range(i + 1, len(z)):
+            if W[i, j] or W[j, i]:
+                out.append((codes[i], codes[j], float((W[i, j] + W[j, i]) * z[i] * z[j])))
+    return out
 
 
 def _centred(values, W) -> tuple[np.ndarray, np.ndarray]:

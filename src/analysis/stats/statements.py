@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.i18n import t
+
 #: Indicators that are counts (a Poisson trend applies); the ``*_pct`` indicators are shares.
 COUNT_INDICATORS = ("special_orgs_total", "special_preschools", "special_schools", "pmpk", "kppk",
                     "rehab_centres", "autism_centres", "children_sen_total")
+#: Indicators named by the project's shared labels (the same words as the article's figures and
+#: tables, in every language); the others by their ``stats_ind_*`` label.
+SHARED_LABELS = ("special_preschools", "special_schools", "pmpk", "kppk", "rehab_centres", "autism_centres")
 #: The article's start-of-2024 counts (national_indicators S01-S07) and their indicators.
 ARTICLE_START_2024 = {"S01": "special_orgs_total", "S02": "special_preschools", "S03": "special_schools",
                       "S04": "pmpk", "S05": "kppk", "S06": "rehab_centres", "S07": "autism_centres"}
+
+
+def label(indicator: str, lang: str) -> str:
+    """An indicator's name in ``lang``: one name per concept across the project's figures, tables
+    and summaries (the shared label where the article's figures use one)."""
+    return t(indicator if indicator in SHARED_LABELS else f"stats_ind_{indicator}", lang)
 
 
 def prepare(statements: pd.DataFrame) -> pd.DataFrame:

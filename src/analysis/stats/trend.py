@@ -14,25 +14,33 @@
   uses a normal approximation to S. :func:`sen_coverage` gives the interval's real coverage at
   that n (exact, under exchangeable continuous errors): at n = 3 a nominal 95% interval covers
   the true slope 67% of the time.
-* :func:`growth_per_year`: descriptive compound growth from the first to the last value. No
-  Poisson or quasi-Poisson model: the series are administrative stocks (the same organisations
-  counted again), whose variation is nothing like Poisson counting noise (Pearson dispersion
-  0.02-0.15), so model intervals would describe the model, not the data.
-* :func:`two_count_comparison`: two counts as Poisson rates (``statsmodels.stats.rates``), with
-  the growth over the period, the compound annual growth, and the dispersion factor above which
-  the difference would stop being significant (two points cannot estimate it).
+* :func:`growth_per_year`: descriptive compound growth from the first to the last value.
+* :func:`pearson_dispersion`: the Pearson dispersion X^2 / (n - 2) of a series against a
+  log-linear Poisson trend (statsmodels GLM), the model that was considered and not used: the
+  series are administrative stocks (the same organisations counted again), whose year-to-year
+  variation is nothing like Poisson counting noise (dispersion far below 1), so a Poisson interval
+  would describe the model, not the data. The same holds for two counts of enrolled students: the
+  same people in both years make the two counts positively correlated, which shrinks the variance
+  of their difference below Poisson's, so no test of two stock counts is made.
+* :func:`tarone_family`: the multiplicity family of Tarone (1990): with exact tests of discrete
+  data, a test whose smallest possible p is above the level can never reject and is not counted.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections import Counter
 from functools import cache
 
 import numpy as np
 import pandas as pd
 from scipy.stats import kendalltau, norm, permutation_test, theilslopes
-from statsmodels.stats.rates import confint_poisson, confint_poisson_2indep, test_poisson_2indep
+from statsmodels.genmod.families import Poisson
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+from analysis.precision import OPTIMISED_SIGNIFICANT, ZERO_BELOW, round_significant
 
 #: Largest n for which tied-in-both-variables series are enumerated exactly.
 MAX_ENUMERATED = 9
@@ -208,6 +216,9 @@ def sen_coverage(x, y, confidence: float = 0.95) -> float:
 
 
 def sen_slope(t, values, confidence: float = 0.95) -> dict:
+    """Sen's (Theil-Sen) slope of ``values`` against time ``t`` (scipy ``theilslopes``): the median
+    of the pairwise slopes, its nominal ``confidence`` interval (normal approximation to Kendall's
+    S), the interval's real coverage at these ``t`` (:func:`sen_coverage`) and n."""
     res = theilslopes(np.asarray(values, dtype=float), np.asarray(t, dtype=float), alpha=confidence)
     return {"slope": float(res.slope), "ci_low": float(res.low_slope), "ci_high": float(res.high_slope),
             "coverage": sen_coverage(t, values, confidence), "n": len(values)}
@@ -221,29 +232,38 @@ def growth_per_year(first: float, last: float, years: float) -> float:
     return (last / first) ** (1 / years) - 1
 
 
-def two_count_comparison(later: int, earlier: int, years: float, confidence: float = 0.95) -> dict:
-    """Two counts compared as Poisson rates over equal exposures."""
-    alpha = 1 - confidence
-    score = test_poisson_2indep(later, 1, earlier, 1, method="score")
-    exact = test_poisson_2indep(later, 1, earlier, 1, method="exact-cond")
-    low, high = confint_poisson_2indep(later, 1, earlier, 1, method="score", compare="ratio", alpha=alpha)
-    ratio = later / earlier
-    z_crit = norm.ppf(1 - alpha / 2)
-    return {
-        "ratio": ratio, "ratio_low": float(low), "ratio_high": float(high),
-        "growth": ratio - 1, "growth_low": float(low) - 1, "growth_high": float(high) - 1,
-        "annual_growth": ratio ** (1 / years) - 1, "annual_low": float(low) ** (1 / years) - 1,
-        "annual_high": float(high) ** (1 / years) - 1,
-        "z": float(score.statistic), "p_value": float(score.pvalue), "p_exact_conditional": float(exact.pvalue),
-        "dispersion_threshold": float((score.statistic / z_crit) ** 2),
-        "difference": later - earlier, "years": years,
-    }
+def pearson_dispersion(t, counts) -> float:
+    """Pearson's X^2 / (n - 2) of ``counts`` against a log-linear Poisson trend in ``t`` (statsmodels
+    GLM, Poisson family, log link): about 1 for Poisson counting noise, far below 1 for a stock that
+    moves less than Poisson noise would; NaN with fewer than 3 points (no degree of freedom left).
+    Written to :data:`~analysis.precision.OPTIMISED_SIGNIFICANT` significant digits."""
+    t = np.asarray(t, dtype=float)
+    counts = np.asarray(counts, dtype=float)
+    if len(counts) < 3:
+        return float("nan")
+    design = np.column_stack([np.ones(len(t)), t - t.mean()])
+    with warnings.catch_warnings():  # statsmodels calls a near-perfect fit of large counts "separation"
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        result = GLM(counts, design, family=Poisson()).fit()
+    value = float(result.pearson_chi2 / result.df_resid)
+    # kept to OPTIMISED_SIGNIFICANT digits (IRLS's last digits depend on the CPU kernel); a constant
+    # series fits exactly (0, not 1e-28)
+    return 0.0 if value < ZERO_BELOW else round_significant(value, OPTIMISED_SIGNIFICANT)
 
 
-def count_interval(count: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Exact (Garwood) Poisson interval of one count."""
-    low, high = confint_poisson(count, 1, method="exact-c", alpha=1 - confidence)
-    return float(low), float(high)
+def tarone_family(smallest_p, alpha: float = 0.05) -> tuple[int, np.ndarray]:
+    """Tarone's (1990) multiplicity family for exact tests of discrete data: K is the smallest k with
+    at most k tests able to reach alpha / k (smallest possible p <= alpha / k); the family is those
+    tests. A test outside it could not reject at the level Bonferroni would give it, whatever its
+    data, so it does not dilute the others. Returns K and the mask of the tests in the family
+    (Holm's correction is then applied within it)."""
+    smallest = np.asarray(smallest_p, dtype=float)
+    m = len(smallest)
+    for k in range(1, m + 1):
+        able = smallest <= alpha / k + 1e-12
+        if able.sum() <= k:
+            return k, able
+    return m, np.ones(m, bool)
 
 
 def decimal_years(dates: pd.Series) -> np.ndarray:

@@ -44,6 +44,7 @@ class Numbers:
         self.lang = lang
 
     def pct(self, proportion: float, digits: int = 1) -> str:
+        """A proportion as a percentage with ``digits`` decimals."""
         return i18n.percent(proportion, digits, self.lang)
 
     def pp(self, proportion: float, digits: int = 1) -> str:
@@ -55,15 +56,19 @@ class Numbers:
         return i18n.decimal(float(value), digits, self.lang).replace("-", "−")
 
     def int(self, value) -> str:
+        """A whole number, thousands grouped by a space."""
         return i18n.integer(value)
 
     def p(self, value, digits: int = 3) -> str:
+        """'p = 0.012' or 'p < 0.001' in the language."""
         return i18n.pvalue(value, self.lang, digits)
 
     def ci(self, low: float, high: float, digits: int = 2, pct: bool = False) -> str:
+        """An interval in the language (as percentages where ``pct``)."""
         return i18n.interval(low, high, digits, self.lang, pct)
 
     def alpha(self, value: float) -> str:
+        """A significance level as the language writes it (0,05 or 0.05)."""
         return f"{value:g}".replace(".", "," if self.lang in i18n.DECIMAL_COMMA else ".")
 
 
@@ -75,21 +80,31 @@ class Text:
         self.lines: list[str] = []
 
     def heading(self, key: str, level: int = 2, **values) -> None:
+        """A heading from template ``key``."""
         self.lines += ["", "#" * level + " " + t(key, self.lang, **values), ""]
 
     def para(self, key: str, **values) -> None:
+        """A paragraph from template ``key``."""
         self.lines += [t(key, self.lang, **values), ""]
 
     def bullet(self, key: str, **values) -> None:
+        """A bullet from template ``key``."""
         self.lines.append("- " + t(key, self.lang, **values))
 
+    def extend(self, key: str, **values) -> None:
+        """Continue the last bullet or paragraph with another sentence."""
+        self.lines[-1] += " " + t(key, self.lang, **values)
+
     def bullet_text(self, text: str) -> None:
+        """A bullet of ready-made text."""
         self.lines.append("- " + text)
 
     def raw(self, line: str) -> None:
+        """A line as it is (a table row, a blank line)."""
         self.lines.append(line)
 
     def text(self) -> str:
+        """The summary as Markdown, single blank lines between blocks, ending in a newline."""
         out = "\n".join(self.lines).strip("\n")
         while "\n\n\n" in out:
             out = out.replace("\n\n\n", "\n\n")
