@@ -22,10 +22,7 @@ from analysis.pipeline import SOURCE, STEPS_FILE, declaration, dependencies, exp
 README_BEGIN, README_END = "<!-- steps:begin -->", "<!-- steps:end -->"
 VERSIONS_BEGIN, VERSIONS_END = "<!-- versions:begin -->", "<!-- versions:end -->"
 METHODS = paths.PROJECT_ROOT / "METHODS.md"
-LOCK = paths.PROJECT_ROOT / "requirements.lock"
-#: The packages whose versions METHODS.md names: the statistics and what reads, writes and runs them.
-METHODS_PACKAGES = ("numpy", "scipy", "statsmodels", "pandas", "matplotlib", "seaborn", "pandera", "frictionless",
-                    "papermill", "nbval")
+from analysis.lockfile import LOCK, METHODS_PACKAGES, locked_versions  # noqa: F401  (also imported from here)
 HEADER = f"# Generated from {paths.shown(STEPS_FILE)} by `python -m analysis.pipeline.generate makefile`: do not edit."
 
 
@@ -91,18 +88,6 @@ def record_in_readme(readme: Path = paths.PROJECT_ROOT / "README.md") -> bool:
     if new != text:
         readme.write_text(new, encoding="utf-8")
     return new != text
-
-
-def locked_versions(lock: Path = LOCK) -> dict[str, list[str]]:
-    """Package -> its pinned versions in the lock (a universal lock may pin one per platform)."""
-    import re
-
-    out: dict[str, list[str]] = {}
-    for line in lock.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^([A-Za-z0-9_.-]+)==([^ ;\\]+)", line)
-        if match:
-            out.setdefault(match.group(1).lower(), []).append(match.group(2))
-    return out
 
 
 def versions_table(lock: Path = LOCK) -> str:

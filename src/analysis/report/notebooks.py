@@ -11,7 +11,6 @@ from pathlib import Path
 
 import nbformat
 
-from analysis.pipeline import access
 
 
 def strip_remote(text: str) -> str:
@@ -27,8 +26,8 @@ def strip_remote(text: str) -> str:
 NOTEBOOK_CSS = "notebook.css"
 #: The link back to the report at the top of every rendered notebook (the three editions).
 BACK_LINK = ('\n<nav style="font-family:sans-serif;padding:.5em 1em;border-bottom:1px solid #ccc">'
-             '<a href="../index.html">Report</a> · <a href="../index_kk.html">Есеп</a> · '
-             '<a href="../index_ru.html">Отчёт</a> · <a href="../article.html">Article, annotated</a></nav>\n')
+             '<a href="../index.html" lang="en">Report</a> · <a href="../index_kk.html" lang="kk">Есеп</a> · '
+             '<a href="../index_ru.html" lang="ru">Отчёт</a></nav>\n')
 
 
 @functools.cache
@@ -50,7 +49,7 @@ def render_notebook(path: Path) -> tuple[str, str]:
     notebook, so the page links ``notebook.css`` instead of carrying them (styles inside the
     outputs, such as those of styled tables, stay where they are).
     """
-    page, _ = html_exporter().from_notebook_node(nbformat.read(access(path), as_version=4))
+    page, _ = html_exporter().from_notebook_node(nbformat.read(path, as_version=4))
     page = strip_remote(page)
     head, end, rest = page.partition("</head>")
     styles = re.findall(r"<style\b[^>]*>.*?</style>", head, flags=re.S | re.I)
