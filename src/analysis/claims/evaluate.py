@@ -28,7 +28,8 @@ from analysis.i18n import LANGUAGES, t
 #: The columns of ``claims_report.csv`` before the legal ones.
 BASE_COLUMNS = ["claim_id", "section", "paragraph", "article_page_first", "article_page_last", "lang", "quote",
                 "reported", "recomputed", "check_verdict", "verdict",
-                *[f"{field}_{lang}" for field in ("location", "statement", "evidence", "caveat") for lang in LANGUAGES]]
+                *[f"{field}_{lang}" for field in ("location", "statement", "recomputed", "evidence", "caveat")
+                  for lang in LANGUAGES]]
 REPORT_COLUMNS = [*BASE_COLUMNS, *SOURCE_KEYS]
 #: A table claim's paragraph label: 'Table 2, row Алматы, column shortage_total, correction C001'.
 TABLE_LABEL = re.compile(r"^Table (?P<n>\d), row (?P<row>.+?)(?P<second> #2)?(?:, column (?P<column>\w+))?"
@@ -113,6 +114,23 @@ def statement(claim: Claim, lang: str) -> str:
     return claim.quote if claim.lang == lang and claim.section not in ("table1", "table2") else ""
 
 
+def recomputed(e: Evaluated, lang: str) -> str:
+    """What the check recomputed, written in ``lang``: region names and legal facts in that
+    language, numbers with its decimal separator."""
+    from analysis.claims.legal_sources import fact_value
+    from analysis.claims.text import localise
+
+    values = e.result.values
+    if f"expected_{lang}" in values:
+        return re.sub(r" \([^)]*\)", "", values[f"expected_{lang}"])
+    if values.get("legal_act") and e.result.recomputed:
+        act, field = values["legal_act"], values["legal_field"]
+        if e.result.recomputed == str(values.get(field, "")):
+            return fact_value(act, field, e.result.recomputed)[lang]
+        return e.result.recomputed
+    return localise(e.result.recomputed, lang)
+
+
 def report_frame(evaluated: list[Evaluated]) -> pd.DataFrame:
     """``claims_report.csv``: every claim with its check verdict, its outcome, and every text in
     every language (see :data:`REPORT_COLUMNS`)."""
@@ -127,6 +145,7 @@ def report_frame(evaluated: list[Evaluated]) -> pd.DataFrame:
                "check_verdict": r.verdict, "verdict": e.outcome}
         for lang in LANGUAGES:
             row.update({f"location_{lang}": e.location(lang), f"statement_{lang}": statement(c, lang),
+                        f"recomputed_{lang}": recomputed(e, lang),
                         f"evidence_{lang}": e.evidence(lang), f"caveat_{lang}": c.ambiguity.get(lang, "")})
         row.update({k: r.values.get(k, "") for k in SOURCE_KEYS})
         rows.append(row)

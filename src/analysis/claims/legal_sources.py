@@ -312,10 +312,13 @@ def validate(frame: pd.DataFrame, file: str | Path, acts: pd.DataFrame, acts_fil
 DATE_FIELDS = ("adoption_date", "kz_signature_date", "kz_action_date")
 
 
-def act_title(act: str) -> dict[str, str]:
-    """The act's title in every language (``legal_act_<ACT>`` of the translation table)."""
-    from analysis.i18n import t
+def act_title(act: str, fallback: str = "") -> dict[str, str]:
+    """The act's title in every language (``legal_act_<ACT>`` of the translation table; an act the
+    table does not name yet is called by ``fallback``, its English title)."""
+    from analysis.i18n import t, translations
 
+    if f"legal_act_{act}" not in translations().index:
+        return {lang: fallback or act for lang in LANGS}
     return {lang: t(f"legal_act_{act}", lang) for lang in LANGS}
 
 
@@ -349,9 +352,10 @@ def output_frame(sources: dict[tuple[str, str], LegalSource], acts: pd.DataFrame
     """``results/claims/legal_sources.csv``: every fact with its source, written in every language,
     and the claims using it (``uses``: (act_id, field) -> claim ids), in the order of
     ``legal_sources.csv``."""
+    titles = dict(zip(acts["act_id"], acts["title_en"], strict=True))
     rows = []
     for s in sources.values():
-        title, value = act_title(s.act_id), fact_value(s.act_id, s.field, s.value)
+        title, value = act_title(s.act_id, titles.get(s.act_id, "")), fact_value(s.act_id, s.field, s.value)
         rows.append({"act_id": s.act_id, **{f"title_{lang}": title[lang] for lang in LANGS}, "field": s.field,
                      "value": s.value, **{f"value_{lang}": value[lang] for lang in LANGS}, "status": s.status,
                      "verified_part": s.verified_part, "replaced_value": s.replaced_value, "source_url": s.url,

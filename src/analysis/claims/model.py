@@ -64,6 +64,7 @@ def as_text(value: Decimal | int, decimals: int | None = None) -> str:
 
 
 def signed(value: Decimal, decimals: int | None = None) -> str:
+    """A difference with its sign always written ('+30', '-3'), as :func:`as_text` writes the number."""
     text = as_text(value, decimals)
     return text if text.startswith("-") else f"+{text}"
 

@@ -101,6 +101,9 @@ def _page(cid: str, page) -> int | None:
 
 
 def validate_claim(raw: dict, ids: set[str], sections: set[str]) -> Claim:
+    """One registry entry checked (keys, section, check and its arguments, references, texts in
+    every language) and made a :class:`~analysis.claims.model.Claim`; a problem is a RegistryError
+    naming the claim."""
     cid = raw.get("id", "?")
     unknown = set(raw) - CLAIM_KEYS
     if unknown:

@@ -93,6 +93,7 @@ def spaces_folded(text: str) -> str:
 
 
 def split_ids(cell: str) -> list[str]:
+    """The claim ids of a token's ``claim_ids`` cell (separated by ';'), blanks dropped."""
     return [part.strip() for part in str(cell).split(";") if part.strip()]
 
 

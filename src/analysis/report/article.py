@@ -201,7 +201,7 @@ def locate(text: str, claims: dict[str, Claim], outcomes: dict[str, str],
             continue  # overlapping values: the first stands
         outcome = min((outcomes[c] for c in owners), key=SEVERITY.get)
         anchor = next((c for c in owners if c not in anchored), "")
-        anchored.update(owners)
+        anchored.add(anchor)
         marks.append(Mark(index[start], index[stop - 1] + 1, owners, outcome, anchor))
         end = stop
     # a claim without a mark of its own (its values overlap another's) is anchored at its quote

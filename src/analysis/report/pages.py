@@ -248,6 +248,7 @@ def index_page(inputs: Inputs, data: dict, ed: dict, lang: str) -> str:
                "notebooks": [nb.stem for nb in inputs.notebooks], "outcomes": OUTCOMES, "errata_kinds": ERRATA_OUTCOMES,
                "legal_statuses": LEGAL_STATUSES, "page_alternates": INDEX}
     context["alternates"] = INDEX
+    context["is_index"] = True
     return render("index.html", **context)
 
 
@@ -309,7 +310,7 @@ def claims_page(inputs: Inputs, data: dict, lang: str) -> str:
     report = data["report"]
     rows = [{"id": r["claim_id"], "section": r["section"], "where": r[f"location_{lang}"], "quote": r["quote"],
              "quote_lang": r["lang"], "statement": r[f"statement_{lang}"], "reported": r["reported"],
-             "recomputed": r["recomputed"], "outcome": r["verdict"], "evidence": r[f"evidence_{lang}"],
+             "recomputed": r[f"recomputed_{lang}"], "outcome": r["verdict"], "evidence": r[f"evidence_{lang}"],
              "caveat": r[f"caveat_{lang}"]} for _, r in report.iterrows()]
     sections = list(dict.fromkeys(r["section"] for r in rows))
     context = {**common(lang, t("claims_report_title", lang), "claims_report", depth=1), "rows": rows, "sections": sections,

@@ -111,14 +111,14 @@ def legal_fact(claim: Claim, ctx: Context, act: str, field: str, value: str, mat
     values.update({"reported": value, "recomputed": shown, "legal_sources": _cited(ctx, act, facts)})
     values.update(_source_values(ctx, act, field, match))
     unsupported = _unsupported(claim, ctx, act, field, match)
-    title = act_title(act)
+    title = act_title(act, str(row.get("title_en", "")))
     compared = {"title": title, "value": _article_value(act, field, value), "match": Text(f"claims_match_{match}"),
                 "field": Text(f"legal_field_{field}"), "reference": fact_value(act, field, reference)}
     if field in unsupported or (unsupported and not ok):
         marks = []
         for fact in unsupported:
             src = ctx.legal_source(act, fact)
-            kind = "year_only" if src is not None and src.sourced else "unverified"
+            kind = "year_only" if src is not None and src.sourced else "unverified" if src is not None else "no_source"
             marks.append(Text(f"claims_ev_fact_{kind}", {"field": Text(f"legal_field_{fact}"),
                                                         "line": str(src.line) if src is not None else "—"}))
         evidence = [Text("claims_ev_legal_unbacked", {**compared, "facts": marks,
