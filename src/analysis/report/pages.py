@@ -329,8 +329,7 @@ def letter_pages(inputs: Inputs, data: dict, ed: dict, lang: str) -> tuple[str, 
     """The errata letter as Markdown and as a print-styled HTML page."""
     context = letter_context(inputs, data, ed, lang)
     context["alternates"] = {code: f"errata_letter_{code}.html" for code in LANGUAGES}
-    markdown = render("letter.md", **context)
-    return markdown, render("letter.html", **context, body=mistune.html(markdown))
+    return render("letter.md", **context), render("letter.html", **context)
 
 
 def methods_page(inputs: Inputs, lang: str = "en") -> str:

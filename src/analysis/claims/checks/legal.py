@@ -15,7 +15,7 @@ import string
 from analysis.claims.checks.base import _not_checkable, _verdict, check, needs_text
 from analysis.claims.legal_sources import FACT_FIELDS, act_title, fact_value
 from analysis.claims.model import Claim, Context, Result
-from analysis.claims.text import Text
+from analysis.claims.text import Text, Verbatim
 
 MATCHES = ("exact", "date", "year", "decade", "resolution", "period_end", "contains")
 #: The keys a legal check adds to its values, one column each in ``claims_report.csv``.
@@ -112,7 +112,8 @@ def legal_fact(claim: Claim, ctx: Context, act: str, field: str, value: str, mat
     values.update(_source_values(ctx, act, field, match))
     unsupported = _unsupported(claim, ctx, act, field, match)
     title = act_title(act, str(row.get("title_en", "")))
-    compared = {"title": title, "value": _article_value(act, field, value), "match": Text(f"claims_match_{match}"),
+    shown_value = Verbatim("«" + "; ".join(claim.reported) + "»") if match == "contains" else _article_value(act, field, value)
+    compared = {"title": title, "value": shown_value, "match": Text(f"claims_match_{match}"),
                 "field": Text(f"legal_field_{field}"), "reference": fact_value(act, field, reference)}
     if field in unsupported or (unsupported and not ok):
         marks = []
