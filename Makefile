@@ -131,3 +131,16 @@ else
 	$(PY) -m analysis.pipeline.runner $<
 	@mkdir -p $(STAMPS) && touch $@
 endif
+
+# ---------------------------------------------------------------------------------------------------
+# The errata letter as PDF and the citable archive (issue 22). Self-contained: this block only adds
+# the two targets. Neither output is stored: a PDF embeds its printing date and engine; the archive
+# is built from the repository as it is (its bytes depend only on the files and CITATION.cff).
+.PHONY: letter archive
+letter: $(INSTALLED) ## Print the errata letter (kk, ru, en) to PDF in build/letter/ (needs Chromium)
+	"$(PY)" -m analysis.report.letter "build/letter"
+
+archive: $(INSTALLED) ## Refresh ro-crate-metadata.json and zip the repository for a DOI repository (build/archive/)
+	"$(PY)" -m analysis.report.archive crate
+	"$(PY)" -m analysis.report.archive check
+	"$(PY)" -m analysis.report.archive zip "build/archive"

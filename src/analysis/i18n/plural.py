@@ -41,4 +41,5 @@ def agree(n, forms: list[str] | tuple[str, ...], lang: str) -> str:
     space) and the agreeing form."""
     from analysis.i18n import integer
 
-    return f"{integer(n)} {form(int(n), forms, lang)}"
+    count = int("".join(str(n).split())) if isinstance(n, str) else int(n)  # '2 054' as printed
+    return f"{integer(count)} {form(count, forms, lang)}"

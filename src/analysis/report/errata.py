@@ -21,7 +21,7 @@ from analysis.claims.evaluate import Evaluated, outcome_counts, section_ids, sta
 from analysis.claims.model import ERRATA_OUTCOMES, OUTCOMES
 from analysis.claims.text import localise
 from analysis.claims.tokens import EXCLUSION_REASONS, split_ids
-from analysis.i18n import LANGUAGES, t
+from analysis.i18n import LANGUAGES, fill, t
 
 TEXTS = ("where", "statement", "correction", "question", "minor", "evidence", "caveat")
 ERRATA_COLUMNS = ["kind", "number", "claim_id", "check_verdict", "article_page_first", "article_page_last", "lang", "quote",
@@ -37,7 +37,7 @@ def erratum_text(e: Evaluated, lang: str) -> str:
               "difference": e.result.difference, "claim_id": e.claim.id}
     values.update(e.result.values)
     values = {k: localise(v, lang) for k, v in values.items()}
-    return " ".join(e.claim.errata[lang].format_map(values).split())
+    return " ".join(fill(e.claim.errata[lang], lang, **values).split())
 
 
 def minor_text(e: Evaluated, lang: str) -> str:
@@ -45,7 +45,7 @@ def minor_text(e: Evaluated, lang: str) -> str:
     if e.outcome != "minor":
         return ""
     values = {k: localise(v, lang) for k, v in e.result.values.items()}
-    return " ".join(e.claim.minor[lang].format_map(values).split())
+    return " ".join(fill(e.claim.minor[lang], lang, **values).split())
 
 
 def errata_items(evaluated: list[Evaluated]) -> dict[str, list[Evaluated]]:
