@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from analysis import paths
-from analysis.claims import evaluate, registry
+from analysis.claims import registry
 from analysis.claims.evaluate import REPORT_COLUMNS
 from analysis.claims.model import ERRATA_OUTCOMES, OUTCOMES, VERDICTS
 from analysis.i18n import LANGUAGES

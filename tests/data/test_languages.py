@@ -84,7 +84,7 @@ def wrong_language(html: str, lang: str) -> list[str]:
     parser = Texts(lang)
     parser.feed(html)
     out = []
-    for node_lang, text, where in parser.nodes:
+    for node_lang, text, _where in parser.nodes:
         if node_lang != lang:
             continue
         bare = CODE.sub(" ", text)

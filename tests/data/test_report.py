@@ -107,7 +107,7 @@ def test_errors_queries_and_minor_points_are_counted_alike_on_every_page(lang):
         assert f'data-kind="{kind}" data-count="{COUNTS[kind]}"' in index, kind
     for kind in ERRATA_OUTCOMES:
         assert f'id="errata-{kind}" data-count="{COUNTS[kind]}"' in index
-        assert f'id="erratum-' in index
+        assert 'id="erratum-' in index
     claims = (RESULTS / "claims" / page_name("claims_report", lang)).read_text(encoding="utf-8")
     total = claims[claims.index('data-section="total"'):]
     for kind in OUTCOMES:

@@ -126,6 +126,14 @@ def figure_region_labels(regions, lang: str):
     return short.index.to_series().map(labels).rename(short.name)
 
 
+def official_region_names(regions, lang: str):
+    """Each region's official name in ``lang`` from the region reference (``name_kk``, ``name_ru``,
+    ``name_en``: «область Абай», «Костанайская область», «Абай облысы», «Abai Region»; the cities
+    «город Астана», «Астана қаласы», «Astana»), by ``region_iso``: one form for every region, no
+    abbreviation (the article's figures are redrawn with these)."""
+    return regions.set_index("region_iso")[REGION_NAME_COLUMN[check_language(lang)]].astype(str)
+
+
 def decimal(value: float, digits: int, lang: str) -> str:
     """A number with ``digits`` decimals, the language's decimal separator and thousands grouped by
     a space (44,0 / 44.0; 1 459,0 / 1 459.0); a negative number with the minus sign U+2212."""

@@ -17,12 +17,13 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.i18n import LANGUAGES
+from analysis.lockfile import LOCK, METHODS_PACKAGES, locked_versions  # noqa: F401  (also imported from here)
 from analysis.pipeline import SOURCE, STEPS_FILE, declaration, dependencies, expand, resolve, steps
 
 README_BEGIN, README_END = "<!-- steps:begin -->", "<!-- steps:end -->"
 VERSIONS_BEGIN, VERSIONS_END = "<!-- versions:begin -->", "<!-- versions:end -->"
 METHODS = paths.PROJECT_ROOT / "METHODS.md"
-from analysis.lockfile import LOCK, METHODS_PACKAGES, locked_versions  # noqa: F401  (also imported from here)
+
 HEADER = f"# Generated from {paths.shown(STEPS_FILE)} by `python -m analysis.pipeline.generate makefile`: do not edit."
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import nbformat
 
 
-
 def strip_remote(text: str) -> str:
     """Drop scripts and any element that refers to a remote URL (the page must work offline)."""
     text = re.sub(r"<script\b[^>]*>.*?</script>", "", text, flags=re.S | re.I)
