@@ -117,7 +117,7 @@ def statement(claim: Claim, lang: str) -> str:
 def recomputed(e: Evaluated, lang: str) -> str:
     """What the check recomputed, written in ``lang``: region names and legal facts in that
     language, numbers with its decimal separator."""
-    from analysis.claims.legal_sources import fact_value
+    from analysis.claims.legal_text import fact_value
     from analysis.claims.text import localise
 
     values = e.result.values

@@ -41,6 +41,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.claims.legal_text import act_title, counts, fact_value  # noqa: F401  (counts: part of this module's interface)
+from analysis.claims.primary import PRIMARY_DOMAINS, domain, source_kind, title_problem  # noqa: F401  (part of this module's interface)
 from analysis.errors import RawDataError
 
 #: The columns of ``legal_acts.csv`` that state facts (each non-empty one needs a source row).
@@ -52,16 +54,6 @@ SOURCED = ("verified", "corroborated", "corrected")
 #: The statuses whose value a primary source states.
 PRIMARY_STATUSES = ("verified", "corrected")
 PARTS = ("whole", "year", "derived", "none")
-#: The sites whose pages are primary sources: the issuing bodies' own sites (the United Nations:
-#: un.org with its offices such as kz.one.un.org, its country team in Armenia un.am, its
-#: publisher un-ilibrary.org and its regional commission unescwa.org; the UN agencies OHCHR, UNESCO,
-#: UNICEF and ILO; the President, the Government, the Parliament and the ministries of Kazakhstan
-#: and its electronic government portal egov.kz) and the recognised legal databases (adilet.zan.kz,
-#: the Ministry of Justice's reference bank of legal acts; online.zakon.kz, the legal information
-#: system «Юрист»). A page on any other site (a mirror, a news site, a document-sharing site, a
-#: school or a non-governmental organisation) is secondary: it may corroborate, never verify.
-PRIMARY_DOMAINS = ("un.org", "un.am", "un-ilibrary.org", "unescwa.org", "ohchr.org", "unesco.org", "unicef.org", "ilo.org",
-                   "adilet.zan.kz", "gov.kz", "egov.kz", "akorda.kz", "primeminister.kz", "parlam.kz", "online.zakon.kz")
 LANGS = ("kk", "ru", "en")
 #: ``legal_fact`` comparisons that read only the year of a date (a year-only source supports them).
 YEAR_MATCHES = ("year", "decade")
@@ -75,31 +67,6 @@ OUTPUT_COLUMNS = ["act_id", "title_kk", "title_ru", "title_en", "field", "value"
                   "status", "verified_part", "replaced_value", "source_url", "source_kind", "source_title", "identifier",
                   "quote", "quote_lang", "translation_kk", "translation_ru", "translation_en", "quote_rechecked",
                   "searched", "note", "note_kk", "note_ru", "claim_ids"]
-
-
-def domain(url: str) -> str:
-    """The host of a URL, without ``www.``."""
-    host = url.split("://", 1)[-1].split("/", 1)[0].lower()
-    return host.removeprefix("www.")
-
-
-def source_kind(url: str) -> str:
-    """``primary`` for a page of :data:`PRIMARY_DOMAINS` (a subdomain counts), else ``secondary``."""
-    host = domain(url)
-    return "primary" if any(host == d or host.endswith("." + d) for d in PRIMARY_DOMAINS) else "secondary"
-
-
-def title_problem(title: str, url: str) -> str | None:
-    """A title names its site in its last parentheses ('… (adilet.zan.kz)'): that site must be the
-    URL's (a label saying 'UN Treaty Collection' on a GitHub page is refused)."""
-    named = title.rsplit("(", 1)[-1].rstrip(")").split(",")[0].strip().lower() if title.endswith(")") else ""
-    host = domain(url)
-    if not named or "." not in named:
-        return f"the title {title!r} does not name its site in parentheses at its end, e.g. '({host})'"
-    named = named.removeprefix("www.")
-    if not (host == named or host.endswith("." + named)):
-        return f"the title names the site {named!r}, but the URL is on {host!r}"
-    return None
 
 
 @dataclass(frozen=True)
@@ -308,45 +275,6 @@ def validate(frame: pd.DataFrame, file: str | Path, acts: pd.DataFrame, acts_fil
     return sources
 
 
-#: The facts that are dates (ISO in legal_acts.csv), written as each language writes a date.
-DATE_FIELDS = ("adoption_date", "kz_signature_date", "kz_action_date")
-
-
-def act_title(act: str, fallback: str = "") -> dict[str, str]:
-    """The act's title in every language (``legal_act_<ACT>`` of the translation table; an act the
-    table does not name yet is called by ``fallback``, its English title)."""
-    from analysis.i18n import t, translations
-
-    if f"legal_act_{act}" not in translations().index:
-        return {lang: fallback or act for lang in LANGS}
-    return {lang: t(f"legal_act_{act}", lang) for lang in LANGS}
-
-
-def written_date(iso: str, lang: str) -> str:
-    """'20 November 1989', '20 ноября 1989 г.', '1989 жылғы 20 қараша' from '1989-11-20'."""
-    from analysis.i18n import t
-
-    year, month, day = iso.split("-")
-    return t("claims_date", lang, year=year, day=str(int(day)), month=t(f"claims_month_{int(month)}", lang))
-
-
-def fact_value(act: str, field: str, value: str, article: bool = False) -> dict[str, str]:
-    """A fact as each language writes it: a date written out, a text translated
-    (``legal_value_<ACT>_<field>``; for the article's reading of an action, ``legal_action_<value>``),
-    a code, a number or a period as it is."""
-    from analysis.i18n import translations
-
-    table = translations()
-    value = str(value)
-    if field in DATE_FIELDS and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        return {lang: written_date(value, lang) for lang in LANGS}
-    slug = value.split(" (")[0].replace(" ", "_")
-    key = f"legal_action_{slug}" if article or field == "kz_action" else f"legal_value_{act}_{field}"
-    if key in table.index and (article or field == "kz_action" or table.at[key, "en"] == value):
-        return {lang: str(table.at[key, lang]) for lang in LANGS}
-    return {lang: value for lang in LANGS}
-
-
 def output_frame(sources: dict[tuple[str, str], LegalSource], acts: pd.DataFrame,
                  uses: dict[tuple[str, str], list[str]]) -> pd.DataFrame:
     """``results/claims/legal_sources.csv``: every fact with its source, written in every language,
@@ -367,16 +295,3 @@ def output_frame(sources: dict[tuple[str, str], LegalSource], acts: pd.DataFrame
                      "note_kk": s.notes.get("kk", ""), "note_ru": s.notes.get("ru", ""),
                      "claim_ids": "; ".join(uses.get((s.act_id, s.field), []))})
     return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
-
-
-def counts(sources: dict[tuple[str, str], LegalSource]) -> pd.DataFrame:
-    """Facts by act and status (a partly verified fact apart, by the part verified), with a total row."""
-    frame = pd.DataFrame({"act_id": [s.act_id for s in sources.values()],
-                          "status": [s.status if s.verified_part in ("whole", "none") else f"{s.status} ({s.verified_part})"
-                                     for s in sources.values()]})
-    columns = ["verified", "verified (year)", "verified (derived)", "corroborated", "corroborated (year)",
-               "corrected", "unverified"]
-    table = pd.crosstab(frame["act_id"], frame["status"]).reindex(columns=columns, fill_value=0)
-    table = table.reindex(list(dict.fromkeys(frame["act_id"])))
-    table.loc["total"] = table.sum(axis=0)
-    return table.rename_axis("act_id").reset_index().rename_axis(None, axis=1)

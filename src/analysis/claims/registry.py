@@ -216,11 +216,9 @@ def _page_breaks(header: dict, sections: list[str]) -> list[tuple[int, str, int]
 def _position(section: str, paragraph, sections: list[str]) -> tuple[int, float]:
     """Where a paragraph stands in reading order. Tables and captions are placed by the paragraph
     their label names the section of; a label without a number counts as the section's end."""
-    order = sections.index(section)
-    if section in TABLE_SECTIONS:  # the tables stand inside Results, after the page break the registry records
-        order = sections.index("results") if "results" in sections else order
-        return order, float("inf")
-    return order, float(paragraph) if isinstance(paragraph, int) else float("inf")
+    if section in TABLE_SECTIONS and "results" in sections:  # the tables stand inside Results, after its page break
+        return sections.index("results"), float("inf")
+    return sections.index(section), float(paragraph) if isinstance(paragraph, int) else float("inf")
 
 
 def page_of(claim: Claim, sections: list[str], breaks) -> PageRef | None:

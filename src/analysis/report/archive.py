@@ -68,7 +68,7 @@ def files(root: Path = ROOT) -> list[str]:
 
 def crate(root: Path = ROOT):
     """The RO-Crate of the repository (a ``rocrate.rocrate.ROCrate``), every entity from the inputs."""
-    from rocrate.model.contextentity import ContextEntity  # noqa: I001
+    from rocrate.model.contextentity import ContextEntity
     from rocrate.rocrate import ROCrate
 
     cff = citation(root)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import string
 
 from analysis.claims.checks.base import _not_checkable, _verdict, check, needs_text
-from analysis.claims.legal_sources import FACT_FIELDS, act_title, fact_value
+from analysis.claims.legal_sources import FACT_FIELDS
+from analysis.claims.legal_text import act_title, fact_value
 from analysis.claims.model import Claim, Context, Result
 from analysis.claims.text import Text, Verbatim
 
