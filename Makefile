@@ -21,7 +21,7 @@ INSTALLED := $(VENV)/.installed
 TESTED    := $(VENV)/.installed-test
 UV_VERSION = $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
 
-.PHONY: help reproduce steps check-outputs test test-fast fuzz lint lab clean distclean venv lock rehash register-year bench
+.PHONY: help reproduce steps check-outputs test test-fast fuzz lint letter archive lab clean distclean venv lock rehash register-year bench
 
 help: ## Show this help (the default goal)
 	@echo "Usage: make <target>   (the first use creates .venv from requirements.lock)"
@@ -155,9 +155,9 @@ $(INSTALLED): requirements.lock pyproject.toml
 		if command -v "python$$v" >/dev/null 2>&1 && "python$$v" -c 'import venv' >/dev/null 2>&1; then python="python$$v"; break; fi; done; fi; \
 	if [ -z "$$python" ] || ! "$$python" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' >/dev/null 2>&1; then \
 		echo "make: needs Python 3.11, 3.12 or 3.13$${python:+ ($$python is not one)}: install one (python.org, your package manager or pyenv), or name it: make PYTHON=/path/to/python3.12 $(or $(MAKECMDGOALS),venv)" >&2; exit 1; fi; \
-	if [ -e "$(VENV)" ]; then echo "==> $(VENV) was made for $$(cut -d'|' -f1 "$(VENV)/.project" 2>/dev/null || echo 'another set-up'); re-creating it for $(CURDIR) with $$python"; rm -rf "$(VENV)"; fi; \
-	echo "==> creating $(VENV) from requirements.lock with $$python ($$("$$python" -c 'import sys; print(sys.version.split()[0])'))"; \
-	"$$python" -m venv "$(VENV)"; \
+	if [ "$(VENV_STALE)" = yes ]; then echo "==> $(VENV) was made for $$(cut -d'|' -f1 "$(VENV)/.project" 2>/dev/null || echo 'another set-up'); re-creating it for $(CURDIR) with $$python"; rm -rf "$(VENV)"; fi; \
+	if [ ! -x "$(PY)" ]; then echo "==> creating $(VENV) from requirements.lock with $$python ($$("$$python" -c 'import sys; print(sys.version.split()[0])'))"; \
+		"$$python" -m venv "$(VENV)"; else echo "==> bringing $(VENV) up to date with requirements.lock"; fi; \
 	"$(PY)" -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; \
 	"$(UV)" pip sync --quiet --python "$(PY)" --require-hashes --compile-bytecode requirements.lock; \
 	"$(UV)" pip install --quiet --python "$(PY)" --no-deps --no-build-isolation --editable .; \
@@ -171,3 +171,11 @@ $(TESTED): $(INSTALLED) requirements-test.lock
 	@echo "==> adding the test tools from requirements-test.lock"
 	@"$(UV)" pip install --quiet --python "$(PY)" --require-hashes --compile-bytecode -r requirements-test.lock
 	@touch "$@"
+
+letter: $(TESTED) ## Print the errata letter (kk, ru, en) to PDF in build/letter/ (needs Chromium; not stored: a PDF embeds its date)
+	"$(PY)" tools/letter.py build/letter
+
+archive: $(TESTED) ## Refresh ro-crate-metadata.json and zip the repository for a DOI repository, in build/archive/
+	"$(PY)" tools/archive.py crate
+	"$(PY)" tools/archive.py check
+	"$(PY)" tools/archive.py zip build/archive

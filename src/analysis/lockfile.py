@@ -17,7 +17,7 @@ METHODS_PACKAGES = ("numpy", "scipy", "statsmodels", "pandas", "matplotlib", "se
 def locked_versions(lock: Path = LOCK) -> dict[str, list[str]]:
     """Package -> its pinned versions in the lock (a universal lock may pin one per platform)."""
     out: dict[str, list[str]] = {}
-    for line in lock.read_text(encoding="utf-8").splitlines():
+    for line in Path(lock).read_text(encoding="utf-8").splitlines():
         match = re.match(r"^([A-Za-z0-9_.-]+)==([^ ;\\]+)", line)
         if match:
             out.setdefault(match.group(1).lower(), []).append(match.group(2))

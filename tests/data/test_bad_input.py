@@ -321,16 +321,16 @@ CASES = [
          "'new', 'old', 'reason', 'resource', 'status'], found str 'just a note'"),
     # -- the claims registry ------------------------------------------------------------------------
     Case("claim-is-a-bare-string", claims_edit("  - id: AKK-2\n", "  - just a sentence\n  - id: AKK-2\n"),
-         "{raw}/claims.yml, line 60: claim entry 2: expected a mapping with ['check', 'id', 'paragraph', 'quote', "
+         "{raw}/claims.yml, line 75: claim entry 2: expected a mapping with ['check', 'id', 'paragraph', 'quote', "
          "'reported', 'section'], found str 'just a sentence'", run=load_claims),
     Case("claim-without-id", claims_edit("  - id: AKK-2\n    section: abstract_kk", "  - section: abstract_kk"),
-         "{raw}/claims.yml, line 60: claim entry 2: has no 'id' (its keys: ['check', 'paragraph', 'quote', "
-         "'reported', 'section', 'statement_en'])", run=load_claims),
+         "{raw}/claims.yml, line 75: claim entry 2: has no 'id' (its keys: ['check', 'paragraph', 'quote', "
+         "'reported', 'section', 'statement_en', 'statement_ru'])", run=load_claims),
     Case("claims-not-yaml", claims_edit("  - id: AKK-2\n", "  - id: [AKK-2\n"),
-         "{raw}/claims.yml, line 61, character 12: not valid YAML: expected ',' or ']', but got ':'",
+         "{raw}/claims.yml, line 76, character 12: not valid YAML: expected ',' or ']', but got ':'",
          run=load_claims),
     Case("claim-unknown-check", claims_edit("      name: not_checkable\n", "      name: not_checkabel\n"),
-         "{raw}/claims.yml, line 50, claim AKK-1: unknown check 'not_checkabel'; known: {checks}", run=load_claims),
+         "{raw}/claims.yml, line 64, claim AKK-1: unknown check 'not_checkabel'; known: {checks}", run=load_claims),
     # -- notebooks and their parameters ---------------------------------------------------------------
     Case("truncated-notebook", lambda c: copy_notebook(c, truncate=True),
          "{tmp}/nb.ipynb: not a readable notebook (not valid JSON: truncated or damaged); restore it from git or "
@@ -388,13 +388,13 @@ CASES = [
          "sign), found '+283'"),
     # -- strict YAML ------------------------------------------------------------------------------
     Case("duplicate-key-in-a-claim", claims_edit('    reported: ["513", "55",', '    reported: ["510"]\n    reported: ["513", "55",'),
-         "{raw}/claims.yml, line 273, character 5: key 'reported' appears twice in one mapping (also on line 272)",
+         "{raw}/claims.yml, line 441, character 5: key 'reported' appears twice in one mapping (also on line 440)",
          run=load_claims),
     Case("billion-laughs", lambda c: c.data.edit("corrections.yml", lambda t: BILLION_LAUGHS),
          "{raw}/corrections.yml, line 1, character 4: anchor '&a': anchors and aliases are not allowed here; write "
          "the value out"),
     Case("recursive-alias", claims_edit("  - id: AKK-2\n", "  - &r [*r]\n  - id: AKK-2\n"),
-         "{raw}/claims.yml, line 60, character 5: anchor '&r': anchors and aliases are not allowed here; write the "
+         "{raw}/claims.yml, line 75, character 5: anchor '&r': anchors and aliases are not allowed here; write the "
          "value out", run=load_claims),
     Case("yaml-tag", lambda c: c.edit("corrections.yml", "- id: C002", "- id: !!python/name:os.system C002",
                                       record_hash=True),

@@ -9,6 +9,7 @@ import inspect
 
 import pytest
 
+from analysis import paths
 from analysis.claims import registry
 from analysis.claims.checks import CHECKS
 from analysis.claims.evaluate import run_check
@@ -92,17 +93,23 @@ def test_legal_table_rows_cite_a_source_and_say_how_sure_they_are():
     assert crc["adoption_instrument"] == "A/RES/44/25" and crc["adoption_date"] == "1989-11-20"
 
 
-def test_inconsistent_claims_have_errata_in_every_language():
+def test_errors_and_minor_points_have_errata_and_queries_questions_in_every_language():
+    from analysis.claims.model import outcome
+
     ctx = registry.load_context(CLAIMS)
     for claim in CLAIMS.values():
-        if run_check(claim, ctx).verdict == "inconsistent":
+        kind = outcome(claim, run_check(claim, ctx))
+        if kind in ("error", "minor"):
             assert set(claim.errata) == {"en", "kk", "ru"}, claim.id
+        if kind == "query":
+            assert set(claim.query) == {"en", "kk", "ru"} and not claim.errata, claim.id
 
 
 # -- validation of malformed entries -------------------------------------------------------------
 GOOD = {
     "sections": [{"id": "results"}],
     "claims": [{"id": "R1a", "section": "results", "paragraph": 1, "quote": "513 ... 55 100", "reported": ["513", "55", "100"],
+                "statement_en": "513 = 55 + 100.", "statement_ru": "513 = 55 + 100.",
                 "check": {"name": "total_vs_parts", "args": {"parts": [{"reported": 1}, {"reported": 2}]}}}],
 }
 
@@ -133,6 +140,8 @@ def test_a_good_registry_parses():
     (lambda c, d: c.update(id="r1 a"), "id must match"),
     (lambda c, d: c.update(page="278"), "page must be"),
     (lambda c, d: c.update(errata={"en": "x"}), "errata needs"),
+    (lambda c, d: c.pop("statement_ru"), "statement_ru"),
+    (lambda c, d: c.update(query={"en": "?", "kk": "?", "ru": "?"}, minor={"en": "x", "kk": "x", "ru": "x"}), "not both"),
     (lambda c, d: d["claims"].append(copy.deepcopy(c)), "used twice"),
 ])
 def test_malformed_registry_is_refused_naming_the_claim(change, message):
@@ -143,7 +152,8 @@ def test_malformed_registry_is_refused_naming_the_claim(change, message):
 def test_load_registry_names_the_file_the_line_and_the_claim(data_copy):
     data_copy.edit("claims.yml", lambda t: t.replace("  - id: AKK-1\n    section: abstract_kk\n",
                                                       "  - id: AKK-1\n    sektion: abstract_kk\n", 1))
-    with pytest.raises(RawDataError, match=r"claims.yml, line 50, claim AKK-1: unknown keys \['sektion'\]"):
+    line = (paths.RAW / "claims.yml").read_text(encoding="utf-8").split("\n").index("  - id: AKK-1") + 1
+    with pytest.raises(RawDataError, match=rf"claims.yml, line {line}, claim AKK-1: unknown keys \['sektion'\]"):
         registry.load_registry(data_copy.raw, data_copy.package)
 
 

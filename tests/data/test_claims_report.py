@@ -1,197 +1,168 @@
-"""The verification report: the CSV's columns, the self-contained HTML (nothing remote, every
-claim linked to its quote), the errata (only inconsistent claims, English and Kazakh) and the
-summary the README quotes."""
+"""The claims check's outputs: every claim triaged (error, query, minor, consistent, not
+checkable), the three kinds kept apart and counted alike everywhere, evidence written apart from
+the caveat in every language, every errata item placed on the article's page, the printing errors
+that corrections fix in the errata too."""
 
 from __future__ import annotations
 
-import dataclasses
+import ast
+import inspect
 import re
-from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
+import yaml
 
 from analysis import paths
-from analysis.claims import evaluate, registry
-from analysis.claims.evaluate import Evaluated
-from analysis.claims.model import Claim, Result
-from analysis.report import claims as claims_page
-from analysis.report import errata
+from analysis.claims import registry
+from analysis.claims.evaluate import REPORT_COLUMNS
+from analysis.claims.model import ERRATA_OUTCOMES, OUTCOMES, VERDICTS
+from analysis.i18n import LANGUAGES
+from analysis.report.errata import ERRATA_COLUMNS
 
 RESULTS = paths.RESULTS / "claims"
-HEADER = {"article": {"citation_en": "Article (2025).", "citation_kk": "Мақала (2025).", "doi": "10.1/x",
-                      "journal_en": "Journal", "journal_kk": "Журнал"},
-          "sections": [{"id": "results"}, {"id": "table2"}, {"id": "conclusion"}]}
+REPORT = pd.read_csv(RESULTS / "claims_report.csv", dtype=str, keep_default_na=False)
+ERRATA = pd.read_csv(RESULTS / "errata.csv", dtype=str, keep_default_na=False)
+COUNTS = pd.read_csv(RESULTS / "outcome_counts.csv", dtype=str, keep_default_na=False).set_index("section")
+HEADER, CLAIMS = registry.load_registry()
 
 
-def ev(cid, verdict, section="results", errata=None, **values):
-    c = Claim(id=cid, section=section, paragraph=18, quote=f"«{cid}» <b>2054</b> адам", reported=("2054",),
-              check="text_vs_table", cited="[14]", page=278, statement_en="Almaty region: 2054.", errata=errata or {})
-    return Evaluated(c, Result(verdict, "2024", f"detail of {cid}", "+30" if verdict == "inconsistent" else "", values))
+def test_the_report_has_its_columns_and_every_claim_once():
+    assert list(REPORT.columns) == REPORT_COLUMNS and list(ERRATA.columns) == ERRATA_COLUMNS
+    assert list(REPORT["claim_id"]) == list(CLAIMS)
+    assert set(REPORT["verdict"]) <= set(OUTCOMES) and set(REPORT["check_verdict"]) <= set(VERDICTS)
 
 
-EVALUATED = [ev("R18c", "consistent"), ev("R18d", "inconsistent", errata={"en": "Text {reported}, table {recomputed} ({difference}).",
-                                                                          "kk": "Мәтінде {reported}, кестеде {recomputed}; үлес {share}."},
-                                        share="27.0"),
-             ev("T2-CAP", "not_checkable", section="table2")]
+def test_counts_agree_between_the_report_the_errata_and_the_counts_table():
+    total = COUNTS.loc["total"]
+    assert int(total["claims"]) == len(REPORT)
+    for outcome in OUTCOMES:
+        assert int(total[outcome]) == int((REPORT["verdict"] == outcome).sum()), outcome
+    for kind in ERRATA_OUTCOMES:
+        assert int(total[kind]) == int((ERRATA["kind"] == kind).sum()), kind
+    sections = COUNTS.drop(index="total")
+    assert sections[list(OUTCOMES)].astype(int).sum().to_dict() == {o: int(total[o]) for o in OUTCOMES}
 
 
-class Collector(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags, self.ids, self.hrefs, self.attrs = [], set(), [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        for name, value in attrs:
-            self.attrs.append((tag, name, value or ""))
-            if name == "id":
-                self.ids.add(value)
-            if name == "href":
-                self.hrefs.append(value)
+def test_inconsistent_never_counts_a_query():
+    queries = REPORT[REPORT["verdict"] == "query"]
+    assert not (REPORT["verdict"] == "inconsistent").any()
+    for _, row in ERRATA[ERRATA["kind"] == "query"].iterrows():
+        for lang in LANGUAGES:
+            assert row[f"question_{lang}"] and not row[f"correction_{lang}"], (row["claim_id"], lang)
+    assert set(ERRATA.loc[ERRATA["kind"] == "query", "claim_id"]) == set(queries["claim_id"])
 
 
-REMOTE = re.compile(r"(url\(|@import)", re.I)
+def test_errors_and_minor_points_carry_a_correction_and_minor_points_say_why():
+    for _, row in ERRATA[ERRATA["kind"].isin(["error", "minor"])].iterrows():
+        for lang in LANGUAGES:
+            assert row[f"correction_{lang}"], (row["claim_id"], lang)
+            assert (row["kind"] == "minor") == bool(row[f"minor_{lang}"]), (row["claim_id"], lang)
 
 
-def offline_problems(text: str) -> list[str]:
-    """Anything that would make the page load something, or run code. Links (``<a href>``), to the
-    report's other pages or to a public source, load nothing until followed and are allowed."""
-    parser = Collector()
-    parser.feed(text)
-    problems = [f"<{t}> element" for t in parser.tags if t in {"script", "link", "iframe", "img", "object", "embed",
-                                                               "source", "video", "audio", "base", "form"}]
-    problems += [f"{t} {n}={v!r}" for t, n, v in parser.attrs if n in {"src", "action", "srcset", "data", "poster"}]
-    problems += [f"{t} href={v!r}" for t, n, v in parser.attrs
-                 if n == "href" and t == "a" and not re.match(r"(#|https?://|\.\./|[\w.-]+\.(html|md|csv)(#|$))", v)]
-    problems += [f"{t} {n}" for t, n, _ in parser.attrs if n.startswith("on")]
-    problems += [f"remote reference {m.group(0)!r}" for m in REMOTE.finditer(text)]
-    return problems
+def test_the_triage_of_the_editor_s_cases():
+    verdict = REPORT.set_index("claim_id")["verdict"]
+    assert verdict["R18f"] == "consistent", "a query contradicted by its own caveat is dropped"
+    assert verdict["R21a"] == "minor", "a 0.1-point rounding gap is within the printed precision"
+    assert verdict["R13a"] == verdict["R2e"] == verdict["R20d"] == verdict["R24g"] == "query"
+    assert verdict["R18a"] == "query", "a statement whose scope Table 2 contradicts is a query"
+    assert verdict["T2-C001"] == "error" and verdict["T1-C002"] == "minor", "printing errors fixed by corrections"
+    log = pd.read_csv(paths.PROCESSED / "corrections_log.csv", dtype=str)
+    fixed = {c.args["correction"] for c in CLAIMS.values() if c.check == "printed_correction"}
+    assert fixed == set(log["correction_id"]), "every correction applied to the data reaches the errata"
 
 
-def anchor_problems(text: str) -> list[str]:
-    parser = Collector()
-    parser.feed(text)
-    return [f"link {h} has no target" for h in parser.hrefs if h.startswith("#") and h[1:] not in parser.ids]
+def test_evidence_is_written_in_each_language_and_differs_from_the_caveat():
+    for _, row in REPORT.iterrows():
+        texts = [row[f"evidence_{lang}"] for lang in LANGUAGES]
+        assert all(texts) and len(set(texts)) > 1 or row["evidence_en"].replace(" ", "").isdigit(), row["claim_id"]
+        for lang in LANGUAGES:
+            caveat = row[f"caveat_{lang}"]
+            assert not caveat or caveat not in row[f"evidence_{lang}"], (row["claim_id"], lang)
+        assert not re.search(r"\b(Ambiguity|Checkable with)\b", row["evidence_ru"] + row["evidence_kk"]), row["claim_id"]
 
 
-# -- the offline check itself must fail on remote content ------------------------------------------
-@pytest.mark.parametrize("bad", ['<script>alert(1)</script>', '<a href="javascript:alert(1)">x</a>',
-                                 '<link rel="stylesheet" href="s.css">', '<style>@import "x.css";</style>',
-                                 '<div style="background: url(x.png)"></div>', '<img src="data:image/png;base64,AA">',
-                                 '<p onclick="x()">x</p>', '<iframe src="https://example.org"></iframe>'])
-def test_offline_check_catches_remote_or_active_content(bad):
-    assert offline_problems(f"<html><body>{bad}</body></html>")
+def test_every_item_names_the_article_s_own_page_and_the_cited_source_s_page():
+    words = {"kk": "бет", "ru": "с.", "en": "p."}
+    for _, row in ERRATA.iterrows():
+        assert row["article_page_first"] or row["article_page_last"], row["claim_id"]
+        for lang in LANGUAGES:
+            assert words[lang] in row[f"where_{lang}"], (row["claim_id"], lang)
+        claim = CLAIMS[row["claim_id"]]
+        if claim.page is not None:
+            assert str(claim.page) in row["where_en"]
 
 
-def test_rendered_html_is_self_contained_and_links_every_claim_to_its_quote():
-    text = claims_page.render_html(EVALUATED, HEADER)
-    assert offline_problems(text) == []
-    assert anchor_problems(text) == []
-    for e in EVALUATED:
-        assert f'href="#quote-{e.claim.id}"' in text and f'id="quote-{e.claim.id}"' in text
-    assert "&lt;b&gt;2054&lt;/b&gt;" in text, "quotes are escaped"
-    assert text.index('id="section-results"') < text.index('id="section-table2"')
-    assert 'id="section-conclusion"' not in text, "empty sections are left out"
+def test_years_and_list_numbers_are_context_not_printed_values():
+    for claim in CLAIMS.values():
+        if claim.check in ("legal_fact",) or claim.paragraph in ("Table 1 caption", "Table 2 caption") \
+                or str(claim.paragraph).endswith("caption"):
+            continue
+        years = [v for v in claim.reported if re.fullmatch(r"(19|20)\d\d", v) and re.search(rf"{v}\s*ж(ыл|\.)", claim.quote)]
+        assert not years, (claim.id, years)
+    tokens = registry.load_tokens()
+    assert (tokens.loc[tokens["exclusion"] == "year", "claim_ids"] == "").all()
 
 
-def test_verdict_counts_by_section_with_total():
-    counts = evaluate.verdict_counts(EVALUATED, ["results", "table2", "conclusion"]).set_index("section")
-    assert list(counts.index) == ["results", "table2", "total"]
-    assert counts.loc["total"].to_dict() == {"claims": 3, "consistent": 1, "inconsistent": 1, "not_checkable": 1}
+def test_every_public_function_of_analysis_claims_has_a_docstring():
+    import analysis.claims.checks.arithmetic
+    import analysis.claims.checks.comparison
+    import analysis.claims.checks.legal
+    import analysis.claims.evaluate
+    import analysis.claims.legal_sources
+    import analysis.claims.model
+    import analysis.claims.registry
+    import analysis.claims.text
+    import analysis.claims.tokens
+
+    missing = []
+    for module in (analysis.claims.evaluate, analysis.claims.legal_sources, analysis.claims.model, analysis.claims.registry,
+                   analysis.claims.text, analysis.claims.tokens, analysis.claims.checks.arithmetic,
+                   analysis.claims.checks.comparison, analysis.claims.checks.legal):
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+                continue
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and not (obj.__doc__ or "").strip():
+                missing.append(f"{module.__name__}.{name}")
+    assert missing == []
 
 
-def test_report_frame_has_exactly_the_required_columns():
-    frame = evaluate.report_frame(EVALUATED)
-    assert list(frame.columns) == ["claim_id", "location", "quote", "reported", "recomputed", "verdict", "detail",
-                                   "legal_act", "legal_field", "source_status", "source_part", "source_identifier",
-                                   "source_url", "source_quote"]
-    assert frame.loc[1, "location"] == "Results and discussion, paragraph 18, cites [14], p. 278"
-
-
-def test_errata_have_errors_and_queries_filled_from_the_check():
-    query = ev("R18f", "inconsistent", errata={"en": "Small is not smallest.", "kk": "Шамалы."})
-    query = Evaluated(dataclasses.replace(query.claim, ambiguity="Read loosely it holds.",
-                                          query={"en": "Smallest, or small?", "kk": "Ең азы ма?"}), query.result)
-    asked = Evaluated(dataclasses.replace(EVALUATED[2].claim, query={"en": "Which group?", "kk": "Қай топ?"}),
-                      EVALUATED[2].result)
-    items = [*EVALUATED, query, asked]
-    en = errata.render_errata(items, HEADER, "en")
-    kk = errata.render_errata(items, HEADER, "kk")
-    assert en.count("\n## ") == 2 and en.index("## Errors") < en.index("## Queries for the authors")
-    errors, queries = en.split("## Queries for the authors")
-    assert "R18d" in errors and "Text 2054, table 2024 (+30)." in errors and "R18c" not in en
-    assert "R18f" in queries and "Smallest, or small?" in queries and "Small is not smallest." in queries
-    assert "T2-CAP" in queries and "Which group?" in queries, "a query whatever the verdict"
-    assert "**Evidence:** detail of R18d" in errors
-    assert "үлес 27,0" in kk, "decimal comma in Kazakh"
-    assert "18-абзац" in kk and "278 б." in kk and "Ең азы ма?" in kk
-    frame = errata.errata_frame(items)
-    assert frame[["kind", "number", "claim_id"]].values.tolist() == [["error", 1, "R18d"], ["query", 1, "R18f"],
-                                                                      ["query", 2, "T2-CAP"]]
-    assert frame.loc[frame["claim_id"] == "R18f", "caveat"].item() == "Read loosely it holds."
-
-
-def test_errata_without_a_template_use_the_generic_wording_and_none_says_so():
-    plain = [ev("R1", "inconsistent")]
-    assert "The printed value (2054) does not agree with the check (2024)." in errata.render_errata(plain, HEADER, "en")
-    assert "No inconsistency was found." in errata.render_errata(EVALUATED[:1], HEADER, "en")
-
-
-def test_summary_counts():
-    tokens = pd.DataFrame({"token_id": ["N001", "N002"], "line": ["1", "2"], "token": ["2054", "14"], "context": ["", ""],
-                           "claim_ids": ["R18d", ""], "exclusion": ["", "reference_number"], "note": ["", ""]})
-    text = errata.render_summary(EVALUATED, HEADER, tokens)
-    assert "3 claims registered: 1 consistent, 1 inconsistent, 1 not checkable." in text
-    assert "Inconsistent claims: R18d" in text and "reference number: 1" in text
-
-
-# -- the stored outputs of notebooks/30_verify_claims.ipynb -----------------------------------------
-def test_stored_html_report_loads_nothing_and_every_link_has_a_target():
-    text = (RESULTS / "claims_report.html").read_text(encoding="utf-8")
-    assert offline_problems(text) == []
-    assert anchor_problems(text) == []
-
-
-def test_stored_csv_report_matches_the_registry():
-    frame = pd.read_csv(RESULTS / "claims_report.csv", dtype=str, keep_default_na=False)
-    assert list(frame.columns) == evaluate.REPORT_COLUMNS
-    _, claims = registry.load_registry()
-    assert list(frame["claim_id"]) == list(claims)
-    assert set(frame["verdict"]) <= {"consistent", "inconsistent", "not_checkable"}
-    wrong = frame[frame["verdict"] == "inconsistent"]
-    assert (wrong["recomputed"] != "").all() and (wrong["detail"] != "").all()
-    unsure = frame[frame["verdict"] == "not_checkable"]
-    assert unsure["detail"].str.contains("Checkable with:").all()
-
-
-def test_stored_errata_and_summary_agree_with_the_csv():
-    frame = pd.read_csv(RESULTS / "claims_report.csv", dtype=str, keep_default_na=False)
-    items = pd.read_csv(RESULTS / "errata.csv", dtype=str, keep_default_na=False)
-    wrong = frame.loc[frame["verdict"] == "inconsistent", "claim_id"].tolist()
-    assert set(wrong) <= set(items["claim_id"]), "every inconsistent claim is an error or a query"
-    assert set(items["kind"]) == {"error", "query"}
-    assert "R24g" in set(items.loc[items["kind"] == "query", "claim_id"])
-    assert {"R1b", "R13a", "R18d", "R21a"} <= set(items.loc[items["kind"] == "error", "claim_id"])
-    assert {"R2e", "R18f", "R20d"} <= set(items.loc[items["kind"] == "query", "claim_id"])
-    for lang in ("en", "kk", "ru"):
-        text = (RESULTS / f"errata_{lang}.md").read_text(encoding="utf-8")
-        assert text.count("\n## ") == 2 and text.count("\n### ") == len(items)
-        assert all(cid in text for cid in items["claim_id"])
+def test_the_summary_quotes_the_counts():
     summary = (RESULTS / "summary.md").read_text(encoding="utf-8")
-    counts = frame["verdict"].value_counts()
-    assert (f"{len(frame)} claims registered: {counts.get('consistent', 0)} consistent, "
-            f"{counts.get('inconsistent', 0)} inconsistent, {counts.get('not_checkable', 0)} not checkable.") in summary
+    total = COUNTS.loc["total"]
+    assert f"{total['claims']} claims registered: {total['error']} errors, {total['query']} queries, " \
+           f"{total['minor']} minor points" in summary
 
 
-def test_the_russian_errata_are_in_russian():
-    """Every correction and question has its own Russian text (no English fallback on the Russian
-    edition), with the Russian region names and decimal commas."""
-    items = pd.read_csv(RESULTS / "errata.csv", dtype=str, keep_default_na=False)
-    for _, row in items.iterrows():
-        for field in ("correction", "question"):
-            if row[f"{field}_en"]:
-                assert row[f"{field}_ru"] and row[f"{field}_ru"] != row[f"{field}_en"], (row["claim_id"], field)
-                assert re.search("[а-яё]", row[f"{field}_ru"]), (row["claim_id"], field)
-    text = (RESULTS / "errata_ru.md").read_text(encoding="utf-8")
-    assert "Абайская область" in text and "27,0" in text
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_letter_is_dated_and_versioned_from_the_inputs_and_counts_the_items(lang):
+    letter = (RESULTS / f"errata_{lang}.md").read_text(encoding="utf-8")
+    cff = yaml.safe_load((paths.PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert str(cff["version"]) in letter.split("\n", 3)[2]
+    year, _, day = str(cff["date-released"]).split("-")
+    assert year in letter.split("\n", 3)[2] and str(int(day)) in letter.split("\n", 3)[2]
+    headings = re.findall(r"^## .*\((\d+)\)$", letter, flags=re.M)
+    assert [int(h) for h in headings] == [int(COUNTS.loc["total", kind]) for kind in ERRATA_OUTCOMES]
+    for claim_id in ERRATA["claim_id"]:
+        assert claim_id in letter
+
+
+def test_the_registry_declares_no_check_argument_text_in_one_language_only():
+    data = yaml.safe_load((paths.RAW / "claims.yml").read_text(encoding="utf-8"))
+    for raw in data["claims"]:
+        for key in ("needs", "reason", "unchecked", "scope_note"):
+            value = (raw["check"].get("args") or {}).get(key)
+            assert value is None or set(value) == set(LANGUAGES), (raw["id"], key)
+
+
+def test_checks_do_not_write_prose_in_one_language():
+    """Evidence is a key of the translation table and its values, never an English f-string."""
+    import analysis.claims.checks as checks_package
+
+    for path in sorted((paths.PROJECT_ROOT / "src" / "analysis" / "claims" / "checks").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+                assert not re.search(r"[a-z]{3,} [a-z]{3,} [a-z]{3,}", text) or "claim" in text, (path.name, text)
+    assert checks_package.CHECKS

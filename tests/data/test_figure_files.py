@@ -18,7 +18,7 @@ from analysis.i18n import DECIMAL_COMMA
 PNGS = sorted(paths.RESULTS.glob("*/*.png"))
 #: The source line opens with this word in each language.
 SOURCE_WORD = {"kk": "Дереккөз: ", "ru": "Источник: ", "en": "Source: "}
-COMPUTED_BY = {"kk": "{notebook} дәптерінде есептелді.", "ru": "рассчитано в {notebook}.", "en": "computed by {notebook}."}
+COMPUTED_BY = {"kk": "{notebook} блокнотында есептелді.", "ru": "рассчитано в {notebook}.", "en": "computed by {notebook}."}
 
 
 def lang_of(path: Path) -> str:
@@ -106,7 +106,39 @@ def test_russian_captions_and_labels_use_a_dash_not_a_hyphen(png):
         regions = pd.read_csv(paths.PROCESSED / "regions.csv", dtype=str).set_index("region_iso")["type"]
         named = labels[labels["region_iso"].isin(regions.index)]
         oblasts = named[named["region_iso"].map(regions) == "region"]["label"]
-        assert oblasts.str.endswith(" обл.").all(), f"{png.name}: a region named without 'обл.'"
+        if png.parent.name == "figures":  # the article's figures: the official names of the region reference
+            official = pd.read_csv(paths.PROCESSED / "regions.csv", dtype=str).set_index("region_iso")["name_ru"]
+            assert (named["label"] == named["region_iso"].map(official)).all(), f"{png.name}: not the official names"
+        else:  # the statistics' figures (notebooks 40-42) still abbreviate: 'Абайская обл.'
+            assert oblasts.str.endswith(" обл.").all(), f"{png.name}: a region named without 'обл.'"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_article_figures_name_regions_officially_and_never_abbreviate(lang):
+    """One form per region and language, from the region reference (name_kk, name_ru, name_en:
+    «область Абай», not «Абайская обл.»; never СКО or ВКО beside full names), with its source."""
+    official = pd.read_csv(paths.PROCESSED / "regions.csv", dtype=str).set_index("region_iso")[f"name_{lang}"]
+    for stem in ("figure2_inclusive_schools", "map_preschool_inclusion", "dotplot_preschool_inclusion"):
+        data = pd.read_csv(paths.RESULTS / "figures" / f"{stem}_{lang}.csv", dtype=str, keep_default_na=False)
+        assert (data["label"] == data["region_iso"].map(official)).all(), stem
+        drawn = " ".join(text for _, text in svg_texts(paths.RESULTS / "figures" / f"{stem}_{lang}.svg"))
+        for abbreviation in ("СКО", "ВКО", "ЗКО", "СҚО", "ШҚО", "БҚО", "обл."):
+            assert abbreviation not in drawn, (stem, abbreviation)
+    if lang == "ru":
+        assert official["KZ-10"] == "область Абай" and official["KZ-33"] == "область Жетісу"
+        package = (paths.PROJECT_ROOT / "data" / "datapackage.json").read_text(encoding="utf-8")
+        assert "область Абай" in package, "the official form's source is recorded in the data package"
+
+
+def test_article_figure_axes_do_not_run_far_past_the_data():
+    """Figure 2's axis ends at the first tick past its largest bar (it ran to about 1 400 for 716);
+    Figure 3's right panel has its own labelled y-axis."""
+    data = pd.read_csv(paths.RESULTS / "figures" / "figure2_inclusive_schools_en.csv")
+    ticks = [float(text.replace(" ", "")) for _, text in svg_texts(paths.RESULTS / "figures" / "figure2_inclusive_schools_en.svg")
+             if re.fullmatch(r"[\d ]+", text) and float(text.replace(" ", "")) not in set(data["schools_public_inclusive"])]
+    assert max(ticks) <= 1.25 * data["schools_public_inclusive"].max()
+    texts = [text for _, text in svg_texts(paths.RESULTS / "figures" / "figure3_tvet_students_en.svg")]
+    assert texts.count("Students, persons") == 2, "both panels of Figure 3 label their y-axis"
 
 
 @pytest.mark.parametrize("png", [p for p in PNGS if lang_of(p) == "kk"], ids=lambda p: p.name)

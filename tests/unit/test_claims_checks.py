@@ -46,7 +46,7 @@ def ctx():
                           {"act_id": "PROG", "title_en": "Programme", "adoption_date": "2010-12-07", "adoption_instrument": "Decree No. 1118",
                            "period": "2011-2020", "kz_action": "adoption", "kz_action_date": "2010-12-07", "key_provision": "",
                            "source": "adilet", "confidence": "medium", "notes": "target recalled"}])
-    sourced = {(act, f): LegalSource(act, f, str(row[f]), "verified", "whole", urls=("https://example.org/x",),
+    sourced = {(act, f): LegalSource(act, f, str(row[f]), "verified", "whole", urls=("https://www.un.org/x",),
                                      identifier="DOC-1", quotes=("q",))
                for act, row in legal.set_index("act_id").iterrows() for f in FACT_FIELDS if str(row.get(f, "")).strip()}
     c = Context(tables={"teacher_shortage": shortage, "preschool_inclusion": preschool}, printed_totals=totals,
@@ -127,7 +127,7 @@ def test_every_check_is_registered_under_its_name():
     assert set(CHECKS) == {
         "share_of_counts", "total_vs_parts", "recompute_total", "complementary_percentages", "grim_percentage",
         "text_vs_table", "extremes", "restatement", "quantifier", "part_of_whole", "growth",
-        "share_implied_denominator", "text_vs_text", "legal_fact", "not_checkable"}
+        "share_implied_denominator", "text_vs_text", "legal_fact", "not_checkable", "printed_correction"}
     assert all(fn.check_name == name for name, fn in CHECKS.items())
 
 
@@ -282,11 +282,11 @@ def test_growth(ctx):
 
 def test_share_implied_denominator(ctx):
     result = checks.CHECKS["share_implied_denominator"](claim("86", "5971"), ctx, numerator={"reported": 1}, needs="schools")
-    assert (result.verdict, result.recomputed) == ("not_checkable", "implied total 6903-6983")
+    assert (result.verdict, result.recomputed) == ("not_checkable", "6903–6983")
     # 5971 / 0.865 = 6902.9 and 5971 / 0.855 = 6983.6
     # "0" % of 5: any total of at least 1000 (5 / 1000 = 0.5 % exactly, which rounds to 0 half-down)
     assert checks.CHECKS["share_implied_denominator"](claim("0", "5"), ctx, numerator={"reported": 1},
-                                            needs="x").recomputed == "implied total at least 1000"
+                                            needs="x").recomputed == "≥ 1000"
 
 
 def test_text_vs_text(ctx):
@@ -317,7 +317,7 @@ def test_text_vs_text(ctx):
 def test_legal_fact(ctx, act, field, value, match, verdict):
     result = checks.CHECKS["legal_fact"](claim(value), ctx, act=act, field=field, value=value, match=match)
     assert result.verdict == verdict
-    assert "verified against DOC-1" in result.detail and result.values["source_status"] == "verified"
+    assert "verified by a primary source: DOC-1" in result.detail and result.values["source_status"] == "verified"
 
 
 def test_legal_fact_errors(ctx):
@@ -336,6 +336,6 @@ def test_not_checkable_says_what_would_make_it_checkable(ctx):
 
 def test_ambiguity_is_reported_with_the_verdict(ctx):
     c = Claim(id="A1", section="results", paragraph=1, quote="q", reported=("56",), check="quantifier",
-              ambiguity="vague quantifier")
+              ambiguity={"en": "vague quantifier", "kk": "x", "ru": "x"})
     result = checks.CHECKS["quantifier"](c, ctx, value={"reported": 0}, relation="more_than", bound={"literal": "50"})
-    assert result.detail.endswith("Ambiguity: vague quantifier")
+    assert "vague quantifier" not in result.detail, "the caveat is shown beside the evidence, never inside it"

@@ -19,8 +19,10 @@ from analysis.errors import RawDataError
 ACT_COLUMNS = ["act_id", "title_en", "title_ru", "adoption_date", "adoption_instrument", "period", "kz_action",
                "kz_action_date", "kz_signature_date", "target_value", "source_url", "confidence"]
 SOURCE_COLUMNS = ["act_id", "field", "value", "status", "verified_part", "replaced_value", "source_url",
-                  "source_title", "identifier", "quote", "quote_rechecked", "note"]
-URL = "https://example.org/res"
+                  "source_title", "identifier", "quote", "quote_lang", "translation_kk", "translation_ru", "translation_en",
+                  "quote_rechecked", "searched", "note", "note_kk", "note_ru"]
+URL = "https://www.un.org/res"
+PROG_URL = "https://adilet.zan.kz/prog"
 
 
 def acts_frame(changes: dict | None = None) -> pd.DataFrame:
@@ -30,19 +32,26 @@ def acts_frame(changes: dict | None = None) -> pd.DataFrame:
              "target_value": "", "source_url": URL, "confidence": "partly_verified"},
             {"act_id": "PROG", "title_en": "Programme", "title_ru": "Программа", "adoption_date": "2010-12-07",
              "adoption_instrument": "", "period": "2011-2020", "kz_action": "", "kz_action_date": "", "kz_signature_date": "",
-             "target_value": "70", "source_url": "https://example.org/prog", "confidence": "partly_verified"}]
+             "target_value": "70", "source_url": PROG_URL, "confidence": "partly_verified"}]
     for (act, column), value in (changes or {}).items():
         next(r for r in rows if r["act_id"] == act)[column] = value
     return pd.DataFrame(rows, columns=ACT_COLUMNS, index=pd.Index([2, 3], name="line"), dtype=object)
 
 
 def source(act, field, value, status="verified", part="whole", url=URL, quote="a quote", ident="DOC", note="", old=""):
+    searched = ""
     if status == "unverified":
         part, url, quote, ident = "none", "", "", ""
         note = note or "nothing found"
+        searched = "adilet.zan.kz; «the act»"
+    if part != "whole" and not note:
+        note = "the year only"
+    site = url.split("://", 1)[-1].split("/", 1)[0].removeprefix("www.") if url else ""
     return {"act_id": act, "field": field, "value": value, "status": status, "verified_part": part,
-            "replaced_value": old, "source_url": url, "source_title": "a page" if url else "", "identifier": ident,
-            "quote": quote, "quote_rechecked": "yes", "note": note}
+            "replaced_value": old, "source_url": url, "source_title": f"a page ({site})" if url else "", "identifier": ident,
+            "quote": quote, "quote_lang": "en" if quote else "", "translation_kk": "дәйексөз" if quote else "",
+            "translation_ru": "цитата" if quote else "", "translation_en": "", "quote_rechecked": "yes",
+            "searched": searched, "note": note, "note_kk": "ескерту" if note else "", "note_ru": "примечание" if note else ""}
 
 
 def sources_frame(*extra, drop=(), **replace) -> pd.DataFrame:
@@ -50,9 +59,9 @@ def sources_frame(*extra, drop=(), **replace) -> pd.DataFrame:
             ("CRC", "adoption_instrument"): source("CRC", "adoption_instrument", "A/RES/44/25"),
             ("CRC", "kz_action"): source("CRC", "kz_action", "ratification"),
             ("CRC", "kz_action_date"): source("CRC", "kz_action_date", "1994-08-12", part="year"),
-            ("PROG", "adoption_date"): source("PROG", "adoption_date", "2010-12-07", url="https://example.org/prog"),
+            ("PROG", "adoption_date"): source("PROG", "adoption_date", "2010-12-07", url=PROG_URL),
             ("PROG", "period"): source("PROG", "period", "2011-2020", status="corrected", old="2012-2020",
-                                       url="https://example.org/prog", note="the page says 2011"),
+                                       url=PROG_URL, note="the page says 2011"),
             ("PROG", "target_value"): source("PROG", "target_value", "70", status="unverified")}
     for key in drop:
         rows.pop(key)
@@ -104,7 +113,7 @@ def test_a_good_table_loads_with_what_each_source_supports():
     (lambda: sources_frame(PROG__period=source("PROG", "period", "2011-2020", status="corrected", note="x")),
      "replaced_value", "keeps the value first recorded"),
     (lambda: sources_frame(CRC__adoption_date=source("CRC", "adoption_date", "1989-11-20", old="1989-11-21")),
-     "replaced_value", "only a corrected fact"),
+     "replaced_value", "keeps a replaced value"),
     (lambda: sources_frame(PROG__target_value={**source("PROG", "target_value", "70", status="unverified"), "note": ""}),
      "note", "needs a note"),
 ])
@@ -164,7 +173,7 @@ def test_an_erratum_stating_an_unverified_fact_keeps_the_claim_from_being_incons
     states_day = claim(errata={"en": "Ratified, instrument deposited on {kz_action_date}. Source: {legal_sources}.",
                                "kk": "{kz_action_date}"})
     wrong = CHECKS["legal_fact"](states_day, ctx, act="CRC", field="kz_action", value="accession", match="exact")
-    assert wrong.verdict == "not_checkable" and "kz_action_date" in wrong.detail
+    assert wrong.verdict == "not_checkable" and "date of Kazakhstan's act" in wrong.detail
     right = CHECKS["legal_fact"](states_day, ctx, act="CRC", field="kz_action", value="ratification", match="exact")
     assert right.verdict == "consistent"  # the erratum is not used when the claim holds
     states_instrument = claim(errata={"en": "Adopted by {adoption_instrument}. Source: {legal_sources}.", "kk": "x"})
@@ -202,7 +211,8 @@ def test_outputs_list_every_fact_with_the_claims_using_it(ctx):
     assert uses == {("CRC", "kz_action"): ["R1"], ("CRC", "kz_action_date"): ["R1"]}
     frame = ls.output_frame(ctx.legal_sources, ctx.legal_acts, uses)
     assert list(frame.columns) == ls.OUTPUT_COLUMNS and len(frame) == 7
-    assert set(frame["title_ru"]) == {"Конвенция", "Программа"}, "the Russian titles, for the Russian report"
+    assert set(frame["title_ru"]) == {"Конвенция о правах ребёнка", "Programme"}, "titles from the translation table (or the act's)"
     assert frame.set_index(["act_id", "field"]).loc[("CRC", "kz_action_date"), "claim_ids"] == "R1"
     counts = ls.counts(ctx.legal_sources).set_index("act_id")
-    assert counts.loc["total"].to_dict() == {"verified": 4, "verified (year only)": 1, "corrected": 1, "unverified": 1}
+    assert counts.loc["total"].to_dict() == {"verified": 4, "verified (year)": 1, "verified (derived)": 0, "corroborated": 0,
+                                             "corroborated (year)": 0, "corrected": 1, "unverified": 1}

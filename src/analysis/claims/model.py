@@ -15,7 +15,15 @@ A registry argument that stands for a number is a *reference*, a one-key mapping
     the exact sum of other references.
 
 References resolve to a :class:`Quantity`: an exact :class:`~decimal.Decimal`, the number as
-printed (its decimals are the printed precision) and a label saying where it comes from.
+printed (its decimals are the printed precision) and where it comes from (a
+:class:`~analysis.claims.text.Text`, written in each language).
+
+A claim's outcome comes in two steps. Its check gives a :class:`Result` whose verdict says what
+the numbers show (:data:`VERDICTS`: consistent, inconsistent, not checkable). The registry then
+triages it (:data:`OUTCOMES`, :func:`outcome`): an inconsistency is an *error* (a printed number or
+fact that is wrong), or *minor* when the registry explains that it lies within the printed
+precision (a rounding gap); a claim the registry puts a question on is a *query*, whatever its
+check found (its meaning or basis is for the authors to clarify).
 """
 
 from __future__ import annotations
@@ -26,10 +34,17 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.claims.text import Text
 from analysis.precision import parse_printed
 from analysis.tables import TABLES as _TABLE_SPECS
 
+#: What a check can find.
 VERDICTS = ("consistent", "inconsistent", "not_checkable")
+#: What a claim is in the end, in the order the pages show them: errors, queries, minor points,
+#: then the consistent and the not checkable claims.
+OUTCOMES = ("error", "query", "minor", "consistent", "not_checkable")
+#: The outcomes that go into the errata letter.
+ERRATA_OUTCOMES = ("error", "query", "minor")
 
 #: The processed region tables a reference may name: file pattern, label, printed-total resource.
 TABLES = {spec.processed_stem: {"file": spec.processed_stem + "_{year}.csv", "label": spec.label,
@@ -49,15 +64,18 @@ def as_text(value: Decimal | int, decimals: int | None = None) -> str:
 
 
 def signed(value: Decimal, decimals: int | None = None) -> str:
+    """A difference with its sign always written ('+30', '-3'), as :func:`as_text` writes the number."""
     text = as_text(value, decimals)
     return text if text.startswith("-") else f"+{text}"
 
 
 @dataclass(frozen=True)
 class Quantity:
+    """A number a check uses: exact, as printed, and where it comes from (None: the claim itself)."""
+
     value: Decimal
     printed: str
-    label: str
+    source: Text | None = None
 
     @property
     def decimals(self) -> int:
@@ -66,7 +84,27 @@ class Quantity:
 
 
 @dataclass(frozen=True)
+class PageRef:
+    """The article's own page(s) a claim stands on: ``first`` to ``last``; None where the text
+    extraction does not tell (it marks only some page breaks): (None, 70) is 'p. 70 or earlier',
+    (71, None) 'p. 71 or later'."""
+
+    first: int | None
+    last: int | None
+
+    def key(self) -> str:
+        """The translation key that writes it (``claims_page_*``) with its values."""
+        if self.first is not None and self.first == self.last:
+            return "claims_article_page"
+        if self.first is not None and self.last is not None:
+            return "claims_article_pages"
+        return "claims_article_page_from" if self.first is not None else "claims_article_page_until"
+
+
+@dataclass(frozen=True)
 class Claim:
+    """One statement of the article that prints a number or a legal fact, as the registry records it."""
+
     id: str
     section: str
     paragraph: int | str
@@ -75,21 +113,36 @@ class Claim:
     check: str
     args: dict = field(default_factory=dict)
     lang: str = "kk"
+    #: The source the sentence cites (``[14]``) and that source's page (``278``).
     cited: str = ""
     page: int | None = None
-    statement_en: str = ""
-    ambiguity: str = ""
+    #: What the statement says, by language (``en`` always, ``ru``; ``kk`` where the quote is not Kazakh).
+    statement: dict = field(default_factory=dict)
+    #: How else the statement can be read, by language (the caveat).
+    ambiguity: dict = field(default_factory=dict)
     stat_ids: tuple[str, ...] = ()
+    #: The correction, by language (templates filled from the check's values): errors and minor points.
     errata: dict = field(default_factory=dict)
-    #: The question to put to the authors (``en``, ``kk``) where the statement is a matter of wording.
+    #: The question to put to the authors, by language: the claim is a query.
     query: dict = field(default_factory=dict)
+    #: Why an inconsistency lies within the printed precision, by language: the claim is minor.
+    minor: dict = field(default_factory=dict)
+    #: The article's page(s), from the page breaks the registry records.
+    article_page: PageRef | None = None
+
+    @property
+    def statement_en(self) -> str:
+        return self.statement.get("en", "")
 
 
 @dataclass(frozen=True)
 class Result:
+    """What a check found: its verdict, the recomputed value, the evidence (sentences written in
+    every language), the difference and the named values an erratum template may use."""
+
     verdict: str
     recomputed: str = ""
-    detail: str = ""
+    evidence: tuple[Text, ...] = ()
     difference: str = ""
     #: Named values an errata template may use ({reported}, {recomputed}, {difference}, ...).
     values: dict = field(default_factory=dict)
@@ -98,6 +151,27 @@ class Result:
         if self.verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {self.verdict!r}; use one of {VERDICTS}")
 
+    def evidence_in(self, lang: str) -> str:
+        """The evidence written in ``lang``."""
+        from analysis.claims.text import render
+
+        return render(self.evidence, lang)
+
+    @property
+    def detail(self) -> str:
+        """The evidence in English."""
+        return self.evidence_in("en")
+
+
+def outcome(claim: Claim, result: Result) -> str:
+    """The claim's place in the errata (one of :data:`OUTCOMES`): a query when the registry puts a
+    question to the authors; minor when the check finds an inconsistency the registry explains as
+    within the printed precision; an error for any other inconsistency; else the check's verdict."""
+    if claim.query:
+        return "query"
+    if result.verdict == "inconsistent":
+        return "minor" if claim.minor else "error"
+    return result.verdict
 
 @dataclass
 class Context:
@@ -112,6 +186,8 @@ class Context:
     legal_sources: dict | None = None
     claims: dict[str, Claim] = field(default_factory=dict)
     year: int = 2023
+    #: The corrections applied to the printed extracts (``processed/corrections_log.csv``).
+    corrections: pd.DataFrame | None = None
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in TABLES:
@@ -147,23 +223,26 @@ class Context:
             raise ValueError(f"claim {claim.id}: {ref!r} is not a reference (one of {REF_KINDS})")
         if "reported" in ref:
             printed = claim.reported[int(ref["reported"])]
-            return Quantity(parse_printed(printed), printed, "")
+            return Quantity(parse_printed(printed), printed, None)
         if "claim" in ref:
             other = self.claims[ref["claim"]]
             printed = other.reported[int(ref.get("index", 0))]
-            return Quantity(parse_printed(printed), printed, f"as printed in {other.id}")
+            return Quantity(parse_printed(printed), printed, Text("claims_src_claim", {"claim": other.id}))
         if "literal" in ref:
             printed = str(ref["literal"])
-            return Quantity(parse_printed(printed), printed, "stated in words")
+            return Quantity(parse_printed(printed), printed, Text("claims_src_words"))
         if "sum" in ref:
             parts = [self.resolve(r, claim) for r in ref["sum"]]
             total = sum((p.value for p in parts), Decimal(0))
-            return Quantity(total, as_text(total), " + ".join(p.printed for p in parts))
+            return Quantity(total, as_text(total), Text("claims_src_sum", {"parts": " + ".join(p.printed for p in parts)}))
         return self._table_value(ref)
+
+    def region_names(self, iso: str) -> dict[str, str]:
+        """The region's name in every language (``{lang: name}``)."""
+        return {lang: self.region_name(iso, lang) for lang in ("kk", "ru", "en")}
 
     def _table_value(self, ref: dict) -> Quantity:
         name, region, column = ref["table"], ref["region"], ref["column"]
-        label = TABLES[name]["label"]
         if region == "total":
             resource = TABLES[name]["resource"].format(year=self.year)
             totals = self.printed_totals
@@ -171,10 +250,14 @@ class Context:
             if len(rows) != 1:
                 raise KeyError(f"no printed total for {resource}, column {column}")
             printed = str(rows.iloc[0]["printed_as"])
-            return Quantity(parse_printed(printed), printed, f"{label}, national total row, {column}")
+            return Quantity(parse_printed(printed), printed,
+                            Text("claims_src_total_row", {"table": Text(f"claims_table_{name}"),
+                                                          "column": Text(f"claims_column_{column}")}))
         frame = self.table(name)
         rows = frame[frame["region_iso"] == region]
         if len(rows) != 1:
-            raise KeyError(f"{label} has no (single) row for region {region}")
+            raise KeyError(f"{TABLES[name]['label']} has no (single) row for region {region}")
         printed = str(rows.iloc[0][column])
-        return Quantity(parse_printed(printed), printed, f"{label}, {self.region_name(region)}, {column}")
+        return Quantity(parse_printed(printed), printed,
+                        Text("claims_src_cell", {"table": Text(f"claims_table_{name}"), "region": self.region_names(region),
+                                                 "column": Text(f"claims_column_{column}")}))

@@ -1,20 +1,28 @@
 """Reading and validating the claims registry, the reference table of legal acts with the sources
 of its facts, and the token list, and building the check context from the processed data.
 
-``data/raw/claims.yml`` holds: ``article`` (citation, DOI), ``year``, ``sections`` (ids in
-reading order) and ``claims``. A claim is a mapping with
+``data/raw/claims.yml`` holds: ``article`` (citation, DOI, journal, and the page breaks the text
+extraction shows), ``edition`` (the version and date of this edition of the report and errata:
+set by the maintainers when they release, never taken from the clock), ``year``, ``sections`` (ids
+in reading order) and ``claims``. A claim is a mapping with
 
 - ``id``, ``section``, ``paragraph`` (number within the section, or a label such as
   ``"Table 2, row Алматы"``), optional ``cited`` (the source the sentence cites, ``[14]``) and
   ``page`` (the page of that source the article gives);
-- ``lang`` and ``quote`` (the original-language text), optional ``statement_en``;
-- ``reported``: the printed values, as printed (their decimals are the printed precision);
-- ``check``: ``{name: <one of analysis.claims.checks.CHECKS>, args: {...}}``;
-- optional ``ambiguity`` (why the statement can be read more than one way), ``stat_ids``
-  (rows of ``national_indicators.csv`` it prints), ``errata`` (``kk``, ``ru`` and ``en`` templates used
-  when the claim is inconsistent; ``{placeholders}`` are filled from the check's values), ``query``
-  (``en`` and ``kk``: the question to put to the authors where the statement is a matter of wording
-  or reading, not of numbers; such a claim goes to the errata's queries, not its errors).
+- ``lang`` and ``quote`` (the original-language text); ``statement_en`` and ``statement_ru``
+  (what it says, in English and Russian; text claims), ``statement_kk`` where the quote is not Kazakh;
+- ``reported``: the printed values, as printed (their decimals are the printed precision); a year
+  or a list number that only dates or numbers the statement is context, not a printed value;
+- ``check``: ``{name: <one of analysis.claims.checks.CHECKS>, args: {...}}``; an argument that is
+  a text for a reader (``needs``, ``reason``, ``unchecked``, ``scope_note``) is given in ``kk``,
+  ``ru`` and ``en``;
+- optional ``ambiguity`` (``kk``, ``ru``, ``en``: how else the statement can be read, the caveat),
+  ``stat_ids`` (rows of ``national_indicators.csv`` it prints), ``errata`` (``kk``, ``ru``, ``en``
+  templates of the correction, used when the claim is an error or a minor point; ``{placeholders}``
+  are filled from the check's values), ``query`` (``kk``, ``ru``, ``en``: the question to put to the
+  authors where the statement's meaning or basis is for them to clarify; the claim is then a
+  query, whatever its check finds, and proposes no correction), ``minor`` (``kk``, ``ru``, ``en``:
+  why an inconsistency lies within the printed precision; the claim is then a minor point).
 
 Validation is strict: an unknown key, section, check name or argument, a reference of an
 unknown kind, an index out of range or a reference to an unknown claim stops with a message
@@ -23,6 +31,7 @@ naming the claim.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 from pathlib import Path
@@ -32,7 +41,7 @@ import pandas as pd
 from analysis import paths
 from analysis.claims import legal_sources
 from analysis.claims.checks import CHECKS
-from analysis.claims.model import REF_KINDS, TABLES, Claim, Context
+from analysis.claims.model import REF_KINDS, TABLES, Claim, Context, PageRef
 from analysis.errors import RawDataError
 from analysis.i18n import LANGUAGES
 from analysis.ingest import gate
@@ -43,8 +52,12 @@ from analysis.precision import parse_printed
 CLAIMS_RESOURCE, LEGAL_RESOURCE, TOKENS_RESOURCE = "claims", "legal-acts", "article-number-tokens"
 LEGAL_SOURCES_RESOURCE = "legal-sources"
 CLAIMS_FILE = "claims.yml"
-CLAIM_KEYS = {"id", "section", "paragraph", "cited", "page", "lang", "quote", "statement_en", "reported", "check",
-              "ambiguity", "stat_ids", "errata", "query"}
+CLAIM_KEYS = {"id", "section", "paragraph", "cited", "page", "lang", "quote", "statement_en", "statement_ru",
+              "statement_kk", "reported", "check", "ambiguity", "stat_ids", "errata", "query", "minor"}
+#: Check arguments that are texts for a reader: given in every language.
+TEXT_ARGS = ("needs", "reason", "unchecked", "scope_note")
+#: Sections whose claims are table cells or captions (their statement is the table's own row).
+TABLE_SECTIONS = ("table1", "table2")
 REQUIRED_KEYS = {"id", "section", "paragraph", "quote", "reported", "check"}
 ID_PATTERN = re.compile(r"^[A-Z][A-Za-z0-9-]*$")
 #: Arguments that hold references to numbers (validated as such).
@@ -88,6 +101,9 @@ def _page(cid: str, page) -> int | None:
 
 
 def validate_claim(raw: dict, ids: set[str], sections: set[str]) -> Claim:
+    """One registry entry checked (keys, section, check and its arguments, references, texts in
+    every language) and made a :class:`~analysis.claims.model.Claim`; a problem is a RegistryError
+    naming the claim."""
     cid = raw.get("id", "?")
     unknown = set(raw) - CLAIM_KEYS
     if unknown:
@@ -118,20 +134,36 @@ def validate_claim(raw: dict, ids: set[str], sections: set[str]) -> Claim:
         if key in REF_LIST_ARGS:
             for i, ref in enumerate(arg):
                 _check_ref(ref, cid, len(reported), ids, f"{key}[{i}]")
-    errata = raw.get("errata") or {}
-    if errata and set(errata) != set(LANGUAGES):
-        raise RegistryError(f"claim {cid}: errata needs exactly the languages {', '.join(LANGUAGES)}")
-    query = raw.get("query") or {}
-    if query and set(query) != set(LANGUAGES):
-        raise RegistryError(f"claim {cid}: query needs exactly the languages {', '.join(LANGUAGES)}")
+    texts = {key: _in_every_language(cid, key, raw.get(key)) for key in ("errata", "query", "minor", "ambiguity")}
+    for key in TEXT_ARGS:
+        if key in args:
+            args[key] = _in_every_language(cid, f"check argument {key}", args[key])
+    if texts["query"] and texts["minor"]:
+        raise RegistryError(f"claim {cid}: a claim is a query or a minor point, not both")
+    lang = raw.get("lang", "kk")
+    statement = {code: " ".join(str(raw[f"statement_{code}"]).split()) for code in LANGUAGES if raw.get(f"statement_{code}")}
+    if raw["section"] not in TABLE_SECTIONS:
+        needed = {"en", "ru"} | ({"kk"} if lang != "kk" else set())
+        missing_text = sorted(needed - set(statement))
+        if missing_text:
+            raise RegistryError(f"claim {cid}: what the statement says is needed in {', '.join(missing_text)} "
+                                f"(statement_{missing_text[0]})")
     return Claim(
         id=cid, section=raw["section"], paragraph=raw["paragraph"], quote=str(raw["quote"]).strip(),
-        reported=tuple(reported), check=name, args=dict(args), lang=raw.get("lang", "kk"),
-        cited=raw.get("cited", "") or "", page=_page(cid, raw.get("page")), statement_en=raw.get("statement_en", "") or "",
-        ambiguity=" ".join(str(raw.get("ambiguity", "") or "").split()),
-        stat_ids=tuple(raw.get("stat_ids") or ()), errata=dict(errata),
-        query={k: " ".join(str(v).split()) for k, v in query.items()},
+        reported=tuple(reported), check=name, args=dict(args), lang=lang,
+        cited=raw.get("cited", "") or "", page=_page(cid, raw.get("page")), statement=statement,
+        ambiguity=texts["ambiguity"], stat_ids=tuple(raw.get("stat_ids") or ()), errata=texts["errata"],
+        query=texts["query"], minor=texts["minor"],
     )
+
+
+def _in_every_language(cid: str, key: str, value) -> dict:
+    """A text for a reader as ``{kk, ru, en}``, whitespace collapsed; empty when absent."""
+    if value is None or value == "" or value == {}:
+        return {}
+    if not isinstance(value, dict) or set(value) != set(LANGUAGES):
+        raise RegistryError(f"claim {cid}: {key} needs exactly the languages {', '.join(LANGUAGES)}")
+    return {k: " ".join(str(v).split()) for k, v in value.items()}
 
 
 def parse_registry(data: dict) -> tuple[dict, dict[str, Claim]]:
@@ -163,7 +195,50 @@ def parse_registry(data: dict) -> tuple[dict, dict[str, Claim]]:
         except (TypeError, ValueError, AttributeError, KeyError) as err:  # a value of the wrong kind
             raise RegistryError(f"claim {raw['id']}: {type(err).__name__}: {err}", index) from None
     header = {k: v for k, v in data.items() if k != "claims"}
+    breaks = _page_breaks(header, sections)
+    claims = {cid: dataclasses.replace(c, article_page=page_of(c, sections, breaks)) for cid, c in claims.items()}
     return header, claims
+
+
+def _page_breaks(header: dict, sections: list[str]) -> list[tuple[int, str, int]]:
+    """The page breaks the registry records (``article.page_breaks``): (page that begins, section,
+    paragraph it begins in), in reading order."""
+    out = []
+    for item in (header.get("article") or {}).get("page_breaks") or []:
+        if not isinstance(item, dict) or set(item) != {"page", "section", "paragraph", "split"}:
+            raise RegistryError("article.page_breaks: each break is {page, section, paragraph, split}")
+        if item["section"] not in sections or not isinstance(item["paragraph"], int) or not isinstance(item["page"], int):
+            raise RegistryError(f"article.page_breaks: {item!r} names no known section and paragraph number")
+        out.append((item["page"], item["section"], item["paragraph"], bool(item["split"])))
+    return out
+
+
+def _position(section: str, paragraph, sections: list[str]) -> tuple[int, float]:
+    """Where a paragraph stands in reading order. Tables and captions are placed by the paragraph
+    their label names the section of; a label without a number counts as the section's end."""
+    if section in TABLE_SECTIONS and "results" in sections:  # the tables stand inside Results, after its page break
+        return sections.index("results"), float("inf")
+    return sections.index(section), float(paragraph) if isinstance(paragraph, int) else float("inf")
+
+
+def page_of(claim: Claim, sections: list[str], breaks) -> PageRef | None:
+    """The article's page(s) the claim stands on, from the recorded page breaks: between the break
+    before it and the break after it (a paragraph a break splits spans both pages)."""
+    if not breaks:
+        return None
+    here = _position(claim.section, claim.paragraph, sections)
+    first, last = None, None
+    for page, section, paragraph, split in breaks:
+        at = (sections.index(section), float(paragraph))
+        if here > at or (here == at and not split):
+            first = page
+        elif here == at and split:
+            first, last = page - 1, page
+            return PageRef(first, last)
+        else:
+            last = page - 1 if last is None else last
+            break
+    return PageRef(first, last)
 
 
 def load_registry(raw_dir: str | Path = paths.RAW, package_path: str | Path = paths.DATAPACKAGE
@@ -221,4 +296,5 @@ def load_context(claims: dict[str, Claim], processed_dir: str | Path = paths.PRO
         legal_sources=load_legal_sources(raw_dir),
         claims=claims,
         year=year,
+        corrections=load_processed("corrections_log.csv", processed_dir),
     )

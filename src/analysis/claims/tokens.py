@@ -32,6 +32,7 @@ EXCLUSION_REASONS = {
     "table_number": "number of a table in a caption or a cross-reference",
     "figure_number": "number of a figure in a caption or a cross-reference",
     "affiliation_marker": "author affiliation marker",
+    "year": "the year a statement refers to: its context, not a printed value",
 }
 TOKEN_COLUMNS = ["token_id", "line", "token", "context", "claim_ids", "exclusion", "note"]
 
@@ -92,6 +93,7 @@ def spaces_folded(text: str) -> str:
 
 
 def split_ids(cell: str) -> list[str]:
+    """The claim ids of a token's ``claim_ids`` cell (separated by ';'), blanks dropped."""
     return [part.strip() for part in str(cell).split(";") if part.strip()]
 
 

@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator
 
 from analysis.figures import Figure
 from analysis.figures.style import PALETTE, localise_numbers, new_figure, wrap
-from analysis.i18n import figure_region_labels, integer, t
+from analysis.i18n import integer, official_region_names, t
 from analysis.ingest.regions import REGION_COUNT
 
 #: Figure 1: the types of special education organisations, in the order the text lists them.
@@ -45,7 +45,7 @@ def label_for(value: str, regions: pd.DataFrame, lang: str) -> str:
     from analysis.i18n import translations
 
     if value in set(regions["region_iso"]):
-        return str(figure_region_labels(regions, lang)[value])
+        return str(official_region_names(regions, lang)[value])
     return t(value, lang) if value in translations().index else str(value)
 
 
@@ -154,16 +154,21 @@ def figure2(indicators: pd.DataFrame, regions: pd.DataFrame, lang: str) -> Figur
 
 
 def _figure2(data: pd.DataFrame, indicators: pd.DataFrame, regions: pd.DataFrame, lang: str):
-    labels = figure_region_labels(regions, lang)
-    fig, ax = new_figure("column", max(1.5, 0.2 * len(data) + 0.8))
-    bars = ax.barh([labels[c] for c in data["region_iso"]], data[SCHOOLS], color=PALETTE[0], height=0.6)
+    """A bar per region: the schools (on the bar's end) and, under the region's name, their learners.
+    The axis ends at the first tick past the largest bar, so no empty half invents a larger value."""
+    labels = official_region_names(regions, lang)
     students = data[SCHOOL_STUDENTS] if SCHOOL_STUDENTS in data else pd.Series(np.nan, index=data.index)
-    ax.bar_label(bars, labels=[f"{integer(s)}\n({t('figure2_bar_students', lang, students=integer(n))})"
-                               if pd.notna(n) else integer(s) for s, n in zip(data[SCHOOLS], students, strict=True)],
-                 fontsize=7, padding=2, linespacing=1.0)
+    names = [f"{wrap(labels[c], 18)}\n({t('figure2_bar_students', lang, students=integer(n))})" if pd.notna(n)
+             else wrap(labels[c], 18) for c, n in zip(data["region_iso"], students, strict=True)]
+    fig, ax = new_figure("column", max(1.6, 0.42 * len(data) + 0.8))
+    bars = ax.barh(np.arange(len(data)), data[SCHOOLS], color=PALETTE[0], height=0.6)
+    ax.set_yticks(np.arange(len(data)), names, linespacing=1.0)
+    ax.bar_label(bars, labels=[integer(s) for s in data[SCHOOLS]], fontsize=7, padding=2)
     ax.set_xlabel(t("figure2_xlabel", lang))
-    ax.set_xlim(0, data[SCHOOLS].max() * 2.0)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    locator = MaxNLocator(nbins=4, integer=True, steps=[1, 2, 2.5, 5, 10])
+    ticks = locator.tick_values(0, data[SCHOOLS].max() * 1.08)
+    ax.set_xlim(0, float(ticks[ticks >= data[SCHOOLS].max() * 1.08][0]))
+    ax.xaxis.set_major_locator(locator)
     localise_numbers(fig, lang)
     national = indicators[(indicators["scope"] == "national")]
     n_schools = national.loc[national["indicator"] == SCHOOLS, "value"]
@@ -233,8 +238,8 @@ def _figure3(data: pd.DataFrame, lang: str):
         right.set_xticks(fx, [t(k, lang) for k in flows.index])
         right.set_xlim(-0.6, len(flows) - 0.4)
         right.set_title(wrap(t("figure3_panel_flows", lang), 28))
-        right.tick_params(axis="y", left=False)
-        right.spines["left"].set_visible(False)
+        right.tick_params(axis="y", labelleft=True)  # its own axis, on the left panel's scale
+        right.set_ylabel(t("figure3_ylabel", lang))
     localise_numbers(fig, lang)
     missing = _missing_years([p for p in stock.index], FIGURE3_YEARS)
     notes = [t("figure3_caption", lang, periods=", ".join(period_label(p, lang) for p in stock.index), missing=missing)

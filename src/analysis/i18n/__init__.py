@@ -14,6 +14,7 @@ thousands grouped with a space, so that the three editions state the same number
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +26,10 @@ DECIMAL_COMMA = ("kk", "ru")
 TRANSLATIONS = Path(__file__).with_name("translations.csv")
 SUMMARIES = Path(__file__).with_name("summaries.csv")
 REPORT = Path(__file__).with_name("report.csv")
+#: The texts of the claims check: evidence, statuses, legal fields and values, errata letter.
+CLAIMS = Path(__file__).with_name("claims.csv")
+#: One term per concept per language, and the words it replaces (:mod:`analysis.i18n.glossary`).
+GLOSSARY = Path(__file__).with_name("glossary.csv")
 #: Which reference column names a region in each language, in tables and figures.
 REGION_LABEL_COLUMN = {"kk": "short_kk", "ru": "short_ru", "en": "short_en"}
 #: The full name of a region in each language (used where a short name is ambiguous).
@@ -34,7 +39,7 @@ MINUS = "\u2212"
 
 
 @cache
-def translations(paths_: tuple[Path, ...] = (TRANSLATIONS, SUMMARIES, REPORT)):
+def translations(paths_: tuple[Path, ...] = (TRANSLATIONS, SUMMARIES, REPORT, CLAIMS)):
     import pandas as pd  # here, not at import: the pipeline reads LANGUAGES without pandas
 
     tables = []
@@ -57,13 +62,33 @@ def check_language(lang: str) -> str:
     return lang
 
 
-def t(key: str, lang: str, **values) -> str:
-    """The label ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
+def t(key: str, lang: str, /, **values) -> str:
+    """The label ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
+
+    A placeholder with word forms, ``{n|ошибка|ошибки|ошибок}``, writes the number and the form
+    that agrees with it (:func:`analysis.i18n.plural.agree`): Russian one, few, many; Kazakh one
+    form (a noun after a numeral stays singular); English singular, plural."""
     table = translations()
     if key not in table.index:
         raise KeyError(f"no translation for {key!r} in {paths.shown(TRANSLATIONS)}")
     text = table.at[key, check_language(lang)]
-    return text.format(**values) if values else text
+    return fill(text, lang, **values) if values else text
+
+
+def fill(text: str, lang: str, /, **values) -> str:
+    """``text`` with its placeholders filled, numeral agreement included (see :func:`t`)."""
+    from analysis.i18n.plural import agree
+
+    def counted(match):
+        name, forms = match.group(1), match.group(2).split("|")
+        return agree(values[name], forms, lang)
+
+    text = PLURAL_PLACEHOLDER.sub(counted, text)
+    return text.format(**values)
+
+
+#: ``{n|form|form|form}``: a count with the word forms that agree with it.
+PLURAL_PLACEHOLDER = re.compile(r"\{(\w+)\|([^{}]+)\}")
 
 
 def parse_languages(value: str | list | tuple) -> list[str]:
@@ -85,8 +110,6 @@ def figure_region_labels(regions, lang: str):
     as a word (Kazakh "Алматы" beside "Алматы қ.") is written with its full name ("Алматы облысы").
     Cities keep their short name ("Алматы қ.", "г. Алматы", "Almaty city").
     """
-    import re
-
     short = region_labels(regions, lang)
     table = regions.set_index("region_iso")
     cities = [str(short[code]) for code in table.index[table["type"] == "city"]]
@@ -101,6 +124,14 @@ def figure_region_labels(regions, lang: str):
         else:
             labels[code] = t("figure_region_label", lang, name=name)
     return short.index.to_series().map(labels).rename(short.name)
+
+
+def official_region_names(regions, lang: str):
+    """Each region's official name in ``lang`` from the region reference (``name_kk``, ``name_ru``,
+    ``name_en``: «область Абай», «Костанайская область», «Абай облысы», «Abai Region»; the cities
+    «город Астана», «Астана қаласы», «Astana»), by ``region_iso``: one form for every region, no
+    abbreviation (the article's figures are redrawn with these)."""
+    return regions.set_index("region_iso")[REGION_NAME_COLUMN[check_language(lang)]].astype(str)
 
 
 def decimal(value: float, digits: int, lang: str) -> str:

@@ -88,6 +88,12 @@ def is_glob(text: str) -> bool:
     return any(c in text for c in "*?[")
 
 
+def figure_stems(step: StepSpec) -> list[str]:
+    """The figures a step declares, as stems under results/ (``figures/figure1_special_organisations``)."""
+    return [match.group(1) for w in step.writes
+            if (match := re.fullmatch(r"results/(.*)_\{lang\}\.(?:png|\{[a-z,]*png[a-z,]*\})", w))]
+
+
 def writers_of(pattern: str) -> set[str]:
     """The steps whose declared outputs (or executed notebook) a read pattern matches."""
     out = set()

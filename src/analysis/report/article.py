@@ -1,148 +1,241 @@
-"""``results/article.html``: the article's numbers, annotated in place.
+"""The annotated article: the whole text in reading order, each checked value marked in place.
 
-Every statement of the article that the claims registry holds (``data/raw/claims.yml``: each
-sentence or cell that states a number), in reading order and in its original language, with each
-printed value marked by its verdict (a symbol and a colour) and linked to its claim in the claims
-report, where the recomputation is; Tables 1 and 2 cell by cell; then every other number of the
-article's text (``data/raw/article_number_tokens.csv``) with the reason it is not a claim. Only the
-numeric statements are quoted, never the whole text. This is what statcheck does for p-values, done
-for every number.
+The text is the article's text extraction (``data/raw/article_text.txt``), line for line. It is
+cut into blocks: headings, paragraphs (a blank line, or a line that starts indented after a
+sentence's end, begins one), table rows (shown as tables), captions and source lines, and the
+running page header (shown as a page break). Each claim of the registry is found in the text by
+its quote (whitespace and line-end hyphenation aside); inside it, each value the claim's check
+uses is marked by the claim's outcome (error, query, minor, consistent, not checkable) and linked
+to the claim in the claims report; the first mark of a claim carries the claim's id as its anchor
+(``article.html#R13a``), stable across rebuilds. Years, list numbers and numbers no check uses
+are not marked.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from dataclasses import dataclass, field
 
-import pandas as pd
+from analysis.claims.model import Claim
 
-from analysis.claims import registry
-from analysis.i18n import t
-from analysis.report.html import esc, legend, mark, page
-from analysis.report.index import read_csv, table_section
+#: Headings of the article's text, as the extraction prints them (line, stripped).
+HEADINGS = ("Кіріспе", "Материалдар мен әдістер", "Нәтижелер және талқылау", "Қорытынды")
+#: The worst outcome wins when several claims mark the same value.
+SEVERITY = {"error": 0, "query": 1, "minor": 2, "not_checkable": 3, "consistent": 4}
+#: The first words of the Russian and English titles (and their second lines) before the abstracts.
+TITLES = ("ИНКЛЮЗИВНОЕ ОБРАЗОВАНИЕ", "ПРАВОВЫЕ ОСНОВЫ", "INCLUSIVE EDUCATION", "LEGAL FRAMEWORK")
+_TABLE_ROW = re.compile(r"^\s*[^\d\s][^\d]*?(?:[ \t]+\d+(?:[.,]\d+)?){3,}\s*$")
+_CAPTION = re.compile(r"^\s*(Сурет|Кесте) \d+\s*-|^\s*Дереккөз:")
+_RUNNING = re.compile(r"^(ҚАЗАҚСТАН РЕСПУБЛИКАСЫНДАҒЫ ИНКЛЮЗИВТІ БІЛІМ: ҚҰҚЫҚТЫҚ\.\.\.|Абылай хан атындағы ҚазХҚжӘТУ ХАБАРШЫСЫ|\d{2,3})\s*$")
 
-STATUSES = ("consistent", "inconsistent", "not_checkable", "excluded")
+
+@dataclass
+class Block:
+    """A block of the article: ``kind`` is heading, para, table, caption or page; ``lines`` its
+    lines (1-based numbers in the extraction) and their text."""
+
+    kind: str
+    lines: list[tuple[int, str]] = field(default_factory=list)
+    lang: str = "kk"
 
 
-#: The order in which a number shared by several claims takes its colour: the worst verdict wins.
-SEVERITY = {"inconsistent": 0, "not_checkable": 1, "consistent": 2}
+def blocks(text: str) -> list[Block]:
+    """The article's text cut into blocks, in reading order (see the module docstring)."""
+    out: list[Block] = []
+    lang = "kk"
+    current: Block | None = None
+
+    def close():
+        nonlocal current
+        if current is not None and current.lines:
+            out.append(current)
+        current = None
+
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if stripped.startswith("ИНКЛЮЗИВНОЕ ОБРАЗОВАНИЕ"):
+            lang = "ru"
+        elif stripped.startswith("INCLUSIVE EDUCATION"):
+            lang = "en"
+        if not stripped:
+            if current is None or current.kind != "page":
+                close()
+            continue
+        if _RUNNING.match(stripped) and 180 <= number <= 190:
+            if current is None or current.kind != "page":
+                close()
+                current = Block("page", lang=lang)
+            current.lines.append((number, stripped))
+            continue
+        if stripped in HEADINGS or stripped.startswith(TITLES):
+            close()
+            out.append(Block("heading", [(number, stripped)], lang))
+            continue
+        kind = "table" if _TABLE_ROW.match(line) else "caption" if _CAPTION.match(line) else "para"
+        starts_new = (current is None or current.kind != kind or kind == "caption"
+                      or (kind == "para" and line[:1].isspace() and current.lines[-1][1].rstrip().endswith((".", ":"))))
+        if current is not None and current.kind == "page":
+            starts_new = True  # the text after a page break continues the paragraph: a new block all the same
+        if starts_new:
+            close()
+            current = Block(kind, lang=lang)
+        current.lines.append((number, line))
+    close()
+    return _joined(out)
 
 
-def sentences(claims) -> list[tuple[str, list]]:
-    """The paragraph's claims as sentences: claims whose quotes overlap (one inside the other) share
-    one sentence, the longest of their quotes, so that each sentence is shown once."""
-    out: list[tuple[str, list]] = []
-    for claim in claims:
-        for i, (text, members) in enumerate(out):
-            if claim.quote in text:
-                members.append(claim)
-                break
-            if text in claim.quote:
-                out[i] = (claim.quote, [*members, claim])
-                break
-        else:
-            out.append((claim.quote, [claim]))
+def _joined(found: list[Block]) -> list[Block]:
+    """A paragraph or caption that a blank line of the extraction cut mid-sentence (its last line
+    does not end a sentence and the next paragraph begins in lower case) is one block again."""
+    out: list[Block] = []
+    for block in found:
+        previous = out[-1] if out else None
+        if (previous is not None and block.kind == "para" and previous.kind in ("para", "caption")
+                and not previous.lines[-1][1].rstrip().endswith((".", ":", ";", "?", "!"))
+                and block.lines[0][1].lstrip()[:1].islower()):
+            previous.lines.extend(block.lines)
+            continue
+        out.append(block)
     return out
 
 
-def spans(text: str, members) -> tuple[list[tuple[int, int, list]], list]:
-    """Where each claim's printed values stand in the sentence: (start, end, claims sharing the
-    span), and the (claim, value) pairs not found verbatim."""
-    found: dict[tuple[int, int], list] = {}
-    missing = []
-    for claim in members:
-        position = max(0, text.find(claim.quote))
-        for value in claim.reported:
-            at = text.find(value, position) if value else -1
-            if at < 0:
-                missing.append((claim, value))
-                continue
-            found.setdefault((at, at + len(value)), []).append(claim)
-            position = at + len(value)
-    kept, end = [], -1
-    for (start, stop), owners in sorted(found.items()):
-        if start >= end:  # overlapping spans: the first one stands
-            kept.append((start, stop, owners))
-            end = stop
-    return kept, missing
-
-
-def _link(value: str, owners, verdicts: dict, lang: str) -> str:
-    verdict = min((verdicts[c.id] for c in owners), key=SEVERITY.get)
-    title = "; ".join(f"{c.id}: {t('claims_verdict_' + verdicts[c.id], lang)}" for c in owners)
-    return (f'<a class="n {verdict}" href="claims/claims_report.html#claim-{esc(owners[0].id)}" title="{esc(title)}">'
-            f"{esc(value)}</a>{mark(verdict, lang)}")
-
-
-def _sentence(text: str, members, report: pd.DataFrame, lang: str) -> str:
-    """One sentence with every claim's values marked, and the claims listed under it."""
-    verdicts = {c.id: report.at[c.id, "verdict"] for c in members}
-    kept, missing = spans(text, members)
-    out, position = [], 0
-    for start, stop, owners in kept:
-        out += [esc(text[position:start]), _link(text[start:stop], owners, verdicts, lang)]
-        position = stop
-    out.append(esc(text[position:]))
-    out += [f" [{_link(value, [claim], verdicts, lang)}]" for claim, value in missing if value]
-    worst = min(verdicts.values(), key=SEVERITY.get)
-    meta = " · ".join(
-        f'{mark(verdicts[c.id], lang)} <a href="claims/claims_report.html#claim-{esc(c.id)}">{esc(c.id)}</a>'
-        + (f" ({esc(t('claims_col_recomputed', lang))}: {esc(report.at[c.id, 'recomputed'])})"
-           if report.at[c.id, "recomputed"] and verdicts[c.id] != "consistent" else "")
-        for c in members)
-    anchors = "".join(f'<span id="s-{esc(c.id)}"></span>' for c in members)
-    return (f'<div class="item {worst}">{anchors}<p lang="{esc(members[0].lang)}">{"".join(out)}</p>'
-            f'<p class="meta">{meta}</p></div>')
-
-
-def excluded_numbers(tokens: pd.DataFrame, lang: str) -> str:
-    """Every number of the text that is not a claim, in reading order, with its reason."""
-    rows = []
-    excluded = tokens[tokens["exclusion"].str.strip() != ""].copy()
-    excluded["order"] = excluded["line"].astype(int)
-    for _, tok in excluded.sort_values(["order", "token_id"]).iterrows():
-        before, _, rest = tok["context"].partition("[[")
-        number, _, after = rest.partition("]]")
-        context = (f"{esc(' '.join(before.split()))} <mark class=\"excluded\">{esc(number)}</mark>{mark('excluded', lang)} "
-                   f"{esc(' '.join(after.split()))}")
-        rows.append(f'<tr class="excluded"><td>{esc(tok["token_id"])}</td><td lang="kk" class="prose">{context}</td>'
-                    f"<td>{esc(t('claims_exclusion_' + tok['exclusion'], lang))}</td></tr>")
-    head = "".join(f"<th>{esc(t(k, lang))}</th>" for k in ("report_col_token", "report_col_context", "report_col_reason"))
-    return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
-
-
-def build_article(results: Path, raw: Path, lang: str = "en") -> str:
-    header, claims = registry.load_registry(raw)
-    tokens = registry.load_tokens(raw)
-    report = read_csv(results / "claims" / "claims_report.csv").set_index("claim_id")
-    sections = [s["id"] for s in header["sections"]]
-    toc, parts = [], []
-    counts = report["verdict"].value_counts()
-    n_excluded = int((tokens["exclusion"].str.strip() != "").sum())
-    parts.append(f"<h1>{esc(t('article_title', lang))}</h1>")
-    parts.append(f"<p>{esc(t('report_citation', lang))}</p>")
-    parts.append(f"<p>{esc(t('article_intro', lang, n=len(claims), tokens=len(tokens), excluded=n_excluded))} "
-                 + ", ".join(f"{mark(v, lang)} {int(counts.get(v, 0))} {esc(t(f'claims_verdict_{v}', lang))}"
-                             for v in STATUSES[:3]) + ".</p>")
-    parts.append(legend(lang, STATUSES))
-    for section in sections:
-        items = [c for c in claims.values() if c.section == section]
-        if not items:
+def normalise(text: str) -> tuple[str, list[int]]:
+    """The text with line-end hyphenation joined and runs of whitespace made one space, and for
+    each character of the result its index in ``text``."""
+    out, index = [], []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "-" and i + 1 < len(text) and text[i + 1] == "\n" and i > 0 and not text[i - 1].isspace():
+            out.append("-")
+            index.append(i)
+            i += 1
+            while i < len(text) and text[i].isspace():
+                i += 1
             continue
-        name = t(f"claims_section_{section}", lang)
-        toc.append((f"section-{section}", name))
-        parts.append(f'<section id="section-{esc(section)}"><h2>{esc(name)}</h2>')
-        if section in ("table1", "table2"):
-            stem = {"table1": "table1_preschools", "table2": "table2_teacher_shortage"}[section]
-            parts.append(table_section(results, stem, f"report_{section}", lang, table_lang="kk"))
-        paragraphs: dict = {}
-        for claim in items:
-            paragraphs.setdefault(claim.paragraph, []).append(claim)
-        for paragraph, members in paragraphs.items():
-            label = t("claims_paragraph", lang, n=paragraph) if isinstance(paragraph, int) else str(paragraph)
-            parts.append(f"<h3>{esc(label)}</h3>")
-            parts += [_sentence(text, group, report, lang) for text, group in sentences(members)]
-        parts.append("</section>")
-    toc.append(("excluded", t("article_excluded", lang)))
-    parts.append(f'<section id="excluded"><h2>{esc(t("article_excluded", lang))}</h2>'
-                 f"<p>{esc(t('article_excluded_intro', lang, n=n_excluded))}</p>{excluded_numbers(tokens, lang)}</section>")
-    return page(lang, t("article_title", lang), toc, "\n".join(parts), home="index.html")
+        if ch.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+                index.append(i)
+            i += 1
+            continue
+        out.append(ch)
+        index.append(i)
+        i += 1
+    return "".join(out), index
+
+
+def _flat(text: str) -> str:
+    return normalise(text)[0].strip()
+
+
+def checked_indices(claim: Claim, defaults: dict[str, tuple[str, ...]]) -> list[int]:
+    """The positions of the reported values the claim's check uses: the ``{reported: i}``
+    references of its arguments (and an argument left to its default, which is the first value);
+    a check that refers to no reported value (a legal fact, a ranking, a word) uses them all."""
+    found: list[int] = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            if "reported" in value and len(value) == 1:
+                found.append(int(value["reported"]))
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(claim.args)
+    for name in defaults.get(claim.check, ()):
+        if name not in claim.args:
+            found.append(0)
+    if not found:
+        return list(range(len(claim.reported)))
+    words = [i for i, value in enumerate(claim.reported) if not re.fullmatch(r"[\d\s.,%]+", value)]
+    return sorted(set(found) | set(words))
+
+
+#: The check arguments that default to the claim's first reported value.
+DEFAULTS = {"share_of_counts": ("share",), "total_vs_parts": ("total",), "recompute_total": ("total",),
+            "grim_percentage": ("share",), "share_implied_denominator": ("share",), "text_vs_table": ("text",),
+            "restatement": ("restated",)}
+
+
+@dataclass
+class Mark:
+    start: int
+    end: int
+    claims: list[str]
+    outcome: str
+    anchor: str = ""
+
+
+def locate(text: str, claims: dict[str, Claim], outcomes: dict[str, str],
+           defaults: dict[str, tuple[str, ...]] = DEFAULTS) -> tuple[list[Mark], list[str]]:
+    """Every checked value in ``text`` (offsets into it) with the claims that check it, and the ids
+    of the claims whose quote or value was not found."""
+    flat, index = normalise(text)
+    spans: dict[tuple[int, int], list[str]] = {}
+    missing, quote_at = [], {}
+    for cid, claim in claims.items():
+        quote = _flat(claim.quote)
+        at = flat.find(quote)
+        if at < 0:
+            missing.append(cid)
+            continue
+        quote_at[cid] = at
+        position = at
+        for i in checked_indices(claim, defaults):
+            value = _flat(claim.reported[i])
+            hit = flat.find(value, position, at + len(quote))
+            if hit < 0:
+                hit = flat.find(value, at, at + len(quote))
+            if hit < 0:
+                missing.append(cid)
+                continue
+            spans.setdefault((hit, hit + len(value)), []).append(cid)
+            position = hit + len(value)
+    marks, end, anchored = [], -1, set()
+    for (start, stop), owners in sorted(spans.items()):
+        if start < end:
+            continue  # overlapping values: the first stands
+        outcome = min((outcomes[c] for c in owners), key=SEVERITY.get)
+        anchor = next((c for c in owners if c not in anchored), "")
+        anchored.add(anchor)
+        marks.append(Mark(index[start], index[stop - 1] + 1, owners, outcome, anchor))
+        end = stop
+    # a claim without a mark of its own (its values overlap another's) is anchored at its quote
+    for cid, at in quote_at.items():
+        if cid not in anchored:
+            marks.append(Mark(index[at], index[at], [cid], outcomes[cid], cid))
+            anchored.add(cid)
+    marks.sort(key=lambda m: (m.start, m.end))
+    return marks, sorted(set(missing))
+
+
+def segments(block: Block, text: str, line_starts: list[int], marks: list[Mark]) -> list[tuple[str, Mark | None]]:
+    """A block's text as (text, mark or None) pieces, its line breaks made spaces (hyphenation joined)."""
+    first, last = block.lines[0][0], block.lines[-1][0]
+    start, stop = line_starts[first - 1], line_starts[last - 1] + len(block.lines[-1][1])
+    inside = [m for m in marks if start <= m.start <= stop]
+    out, position = [], start
+    for m in inside:
+        out.append((_flat_piece(text[position:m.start]), None))
+        out.append((_flat_piece(text[m.start:m.end]), m))
+        position = m.end
+    out.append((_flat_piece(text[position:stop]), None))
+    return [(piece, m) for piece, m in out if piece or m is not None]
+
+
+def _flat_piece(piece: str) -> str:
+    joined = re.sub(r"(?<=\S)-\n\s*", "-", piece)
+    return re.sub(r"\s+", " ", joined)
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset of each line's first character."""
+    starts, at = [], 0
+    for line in text.split("\n"):
+        starts.append(at)
+        at += len(line) + 1
+    return starts

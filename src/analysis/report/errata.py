@@ -1,118 +1,81 @@
-"""The errata for the journal, in English, Kazakh and Russian, in two sections (errors: numeric or factual,
-with the correction and the evidence; queries: wording, with the question to put to the authors),
-the same items as a table for the HTML report, and the summary of the claims check (the counts the
-README quotes, and the coverage of the article's numbers)."""
+"""The errata items and the summary of the claims check, as tables (notebook 30 writes them).
+
+Three kinds, kept apart everywhere (:data:`analysis.claims.model.ERRATA_OUTCOMES`):
+
+- **error**: a printed number or fact that is wrong: the correction and the evidence;
+- **query**: a statement whose meaning, scope or basis the authors must clarify: the question
+  (never a proposed correction) and the evidence;
+- **minor**: a difference within the printed precision or a matter of typography: what it is,
+  the correction and the evidence.
+
+Every text is in Kazakh, Russian and English; every item names the article's own page (and the
+cited source's page where the sentence cites one). The letter and the pages are written from
+these tables by :mod:`analysis.report.pages` (and printed to PDF by `make letter`, tools/letter.py).
+"""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-from analysis.claims.evaluate import Evaluated, section_ids, verdict_counts
-from analysis.claims.model import VERDICTS
+from analysis.claims.evaluate import Evaluated, outcome_counts, section_ids, statement
+from analysis.claims.model import ERRATA_OUTCOMES, OUTCOMES
+from analysis.claims.text import localise
 from analysis.claims.tokens import EXCLUSION_REASONS, split_ids
-from analysis.i18n import DECIMAL_COMMA, t
+from analysis.i18n import LANGUAGES, fill, t
 
-#: The languages of the corrections and questions, in the order of errata.csv's columns.
-TEXT_LANGUAGES = ("en", "kk", "ru")
-_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
-
-
-def _localise(value: str, lang: str) -> str:
-    """Decimal comma in Kazakh and Russian text (dates and resolution numbers are untouched)."""
-    return _DECIMAL_POINT.sub(",", str(value)) if lang in DECIMAL_COMMA else str(value)
+TEXTS = ("where", "statement", "correction", "question", "minor", "evidence", "caveat")
+ERRATA_COLUMNS = ["kind", "number", "claim_id", "check_verdict", "article_page_first", "article_page_last", "lang", "quote",
+                  "printed", *[f"{text}_{lang}" for text in TEXTS for lang in LANGUAGES]]
 
 
 def erratum_text(e: Evaluated, lang: str) -> str:
-    """The claim's erratum in ``lang``: its registry template filled with the check's values,
-    or the generic wording."""
+    """The correction in ``lang``: the registry's template filled with the check's values (numbers
+    with the language's decimal separator); empty for a query, which proposes none."""
+    if e.outcome not in ("error", "minor") or not e.claim.errata:
+        return ""
     values = {"reported": "; ".join(e.claim.reported), "recomputed": e.result.recomputed,
               "difference": e.result.difference, "claim_id": e.claim.id}
     values.update(e.result.values)
-    values = {k: _localise(v, lang) for k, v in values.items()}
-    template = e.claim.errata.get(lang) or t("claims_errata_generic", lang)
-    return " ".join(template.format_map(values).split())
+    values = {k: localise(v, lang) for k, v in values.items()}
+    return " ".join(fill(e.claim.errata[lang], lang, **values).split())
 
 
-def is_query(e: Evaluated) -> bool:
-    """A matter of wording or reading, for the authors to answer: the claim names its question, or
-    it is inconsistent only on one reading of a word (it has an ``ambiguity``)."""
-    return bool(e.claim.query) or (e.result.verdict == "inconsistent" and bool(e.claim.ambiguity))
+def minor_text(e: Evaluated, lang: str) -> str:
+    """Why a minor point is minor, in ``lang`` (its template filled like a correction)."""
+    if e.outcome != "minor":
+        return ""
+    values = {k: localise(v, lang) for k, v in e.result.values.items()}
+    return " ".join(fill(e.claim.minor[lang], lang, **values).split())
 
 
-def errata_items(evaluated: list[Evaluated]) -> tuple[list[Evaluated], list[Evaluated]]:
-    """(errors, queries): errors are inconsistent claims that are numeric or factual; queries are
-    claims whose reading is in question (inconsistent on the stricter reading, or flagged with a
-    ``query`` in the registry whatever their verdict), in registry order."""
-    errors = [e for e in evaluated if e.result.verdict == "inconsistent" and not is_query(e)]
-    queries = [e for e in evaluated if is_query(e)]
-    return errors, queries
-
-
-def question(e: Evaluated, lang: str) -> str:
-    return e.claim.query.get(lang) or e.claim.query.get("en", "")
+def errata_items(evaluated: list[Evaluated]) -> dict[str, list[Evaluated]]:
+    """The errata's items by kind (error, query, minor), each in registry order."""
+    return {kind: [e for e in evaluated if e.outcome == kind] for kind in ERRATA_OUTCOMES}
 
 
 def errata_frame(evaluated: list[Evaluated]) -> pd.DataFrame:
-    """Every erratum item, for the HTML report: kind (error or query), its number within its kind,
-    the claim, where it is (in each language), the sentence, the printed value, the proposed
-    correction (en, kk, ru), the evidence, the caveat and the question (en, kk, ru)."""
-    errors, queries = errata_items(evaluated)
+    """``errata.csv``: every item of the errata, errors, then queries, then minor points, numbered
+    within its kind, every text in every language (see :data:`ERRATA_COLUMNS`)."""
     rows = []
-    for kind, items in (("error", errors), ("query", queries)):
+    for kind, items in errata_items(evaluated).items():
         for number, e in enumerate(items, start=1):
-            c, r = e.claim, e.result
-            rows.append({"kind": kind, "number": number, "claim_id": c.id, "verdict": r.verdict,
-                         **{f"where_{lang}": e.location(lang) for lang in ("kk", "ru", "en")},
-                         "quote": c.quote, "printed": "; ".join(c.reported),
-                         **{f"correction_{lang}": erratum_text(e, lang) if r.verdict == "inconsistent" else ""
-                            for lang in TEXT_LANGUAGES},
-                         "evidence": r.detail, "caveat": c.ambiguity,
-                         **{f"question_{lang}": question(e, lang) if kind == "query" else "" for lang in TEXT_LANGUAGES}})
-    return pd.DataFrame(rows, columns=["kind", "number", "claim_id", "verdict", "where_kk", "where_ru", "where_en",
-                                       "quote", "printed", *[f"correction_{lang}" for lang in TEXT_LANGUAGES],
-                                       "evidence", "caveat", *[f"question_{lang}" for lang in TEXT_LANGUAGES]])
-
-
-def _item(e: Evaluated, number: int, lang: str, kind: str) -> list[str]:
-    c, r = e.claim, e.result
-    printed = "; ".join(c.reported)
-    lines = [f"### {number}. {e.location(lang)}", "", f"> {c.quote}", ""]
-    if lang == "en" and c.statement_en:
-        lines += [f"({c.statement_en})", ""]
-    lines += [f"**{t('claims_errata_printed', lang)}:** {_localise(printed, lang) if lang != 'en' else printed}", ""]
-    if r.verdict == "inconsistent":
-        lines += [f"**{t('claims_errata_correction', lang)}:** {erratum_text(e, lang)}", ""]
-    if kind == "query":
-        lines += [f"**{t('claims_errata_question', lang)}:** {question(e, lang)}", ""]
-    if r.detail:
-        lines += [f"**{t('claims_errata_evidence', lang)}:** {' '.join(r.detail.split())}", ""]
-    if c.ambiguity and kind == "error":
-        lines += [f"**{t('claims_errata_caveat', lang)}:** {c.ambiguity}", ""]
-    lines += [f"_{t('claims_errata_claim', lang, claim_id=c.id)}_", ""]
-    return lines
-
-
-def render_errata(evaluated: list[Evaluated], header: dict, lang: str) -> str:
-    """Markdown errata for the journal in ``lang`` ('en', 'kk' or 'ru'), in two sections: errors (numeric or
-    factual, with the correction and the evidence) and queries (wording, with the question to ask)."""
-    article = header.get("article", {})
-    errors, queries = errata_items(evaluated)
-    lines = [f"# {t('claims_errata_title', lang)}", "",
-             f"{article.get('citation_' + lang, article.get('citation_en', ''))} doi:{article.get('doi', '')}", "",
-             t("claims_errata_intro", lang, journal=article.get("journal_" + lang, article.get("journal_en", "")),
-               n_claims=len(evaluated), n_errors=len(errors), n_queries=len(queries)), ""]
-    for kind, key, items in (("error", "claims_errata_errors", errors), ("query", "claims_errata_queries", queries)):
-        lines += [f"## {t(key, lang)}", ""]
-        if not items:
-            lines += [t("claims_errata_none", lang), ""]
-        for number, e in enumerate(items, start=1):
-            lines += _item(e, number, lang, kind)
-    return "\n".join(lines).rstrip("\n") + "\n"
+            c, page = e.claim, e.claim.article_page
+            row = {"kind": kind, "number": number, "claim_id": c.id, "check_verdict": e.result.verdict,
+                   "article_page_first": "" if page is None or page.first is None else page.first,
+                   "article_page_last": "" if page is None or page.last is None else page.last,
+                   "lang": c.lang, "quote": c.quote, "printed": "; ".join(c.reported)}
+            for lang in LANGUAGES:
+                row.update({f"where_{lang}": e.location(lang), f"statement_{lang}": statement(c, lang),
+                            f"correction_{lang}": erratum_text(e, lang),
+                            f"question_{lang}": c.query.get(lang, "") if kind == "query" else "",
+                            f"minor_{lang}": minor_text(e, lang), f"evidence_{lang}": e.evidence(lang),
+                            f"caveat_{lang}": c.ambiguity.get(lang, "")})
+            rows.append(row)
+    return pd.DataFrame(rows, columns=ERRATA_COLUMNS)
 
 
 def coverage_counts(tokens: pd.DataFrame) -> dict:
+    """How many number tokens of the article belong to a claim, and why the others are not claims."""
     mapped = sum(1 for cell in tokens["claim_ids"] if split_ids(cell))
     reasons = tokens.loc[tokens["exclusion"].str.strip() != "", "exclusion"].value_counts()
     return {"n_tokens": len(tokens), "n_mapped": mapped, "n_excluded": int(reasons.sum()),
@@ -120,21 +83,22 @@ def coverage_counts(tokens: pd.DataFrame) -> dict:
 
 
 def render_summary(evaluated: list[Evaluated], header: dict, tokens: pd.DataFrame, lang: str = "en") -> str:
-    """The numbers the README quotes: claims, verdicts by section, inconsistent claims, coverage."""
-    counts = verdict_counts(evaluated, section_ids(header))
+    """``summary.md``: the claims by section and outcome, the items of the errata, the coverage of
+    the article's numbers (the counts come from :func:`analysis.claims.evaluate.outcome_counts`)."""
+    counts = outcome_counts(evaluated, section_ids(header))
     total = counts.set_index("section").loc["total"]
     lines = [f"# {t('claims_summary_title', lang)}", "", f"_{t('claims_summary_generated', lang)}_", "",
-             t("claims_summary_counts", lang, n_claims=int(total["claims"]),
-               **{v: int(total[v]) for v in VERDICTS}), ""]
-    head = [t("claims_col_section", lang), t("claims_col_claims", lang)] + [t(f"claims_verdict_{v}", lang) for v in VERDICTS]
+             t("claims_summary_counts", lang, n_claims=int(total["claims"]), **{o: int(total[o]) for o in OUTCOMES}), ""]
+    head = [t("claims_col_section", lang), t("claims_col_claims", lang)] + [t(f"claims_verdict_{o}", lang) for o in OUTCOMES]
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in counts.itertuples(index=False):
         name = t("claims_total", lang) if row.section == "total" else t(f"claims_section_{row.section}", lang)
-        lines.append("| " + " | ".join([name, str(row.claims)] + [str(getattr(row, v)) for v in VERDICTS]) + " |")
-    wrong = [e.claim.id for e in evaluated if e.result.verdict == "inconsistent"]
-    lines += ["", f"{t('claims_summary_inconsistent', lang)}: {', '.join(wrong) if wrong else '-'}", ""]
+        lines.append("| " + " | ".join([name, str(row.claims)] + [str(getattr(row, o)) for o in OUTCOMES]) + " |")
+    lines.append("")
+    for kind, items in errata_items(evaluated).items():
+        lines.append(f"{t(f'claims_errata_{kind}_list', lang)}: {', '.join(e.claim.id for e in items) if items else '—'}")
     cov = coverage_counts(tokens)
-    lines += [f"## {t('claims_coverage_heading', lang)}", "",
+    lines += ["", f"## {t('claims_coverage_heading', lang)}", "",
               t("claims_coverage_text", lang, n_tokens=cov["n_tokens"], n_mapped=cov["n_mapped"], n_excluded=cov["n_excluded"]), ""]
     lines += [f"- {t(f'claims_exclusion_{r}', lang)}: {n}" for r, n in cov["by_reason"].items()]
     return "\n".join(lines) + "\n"

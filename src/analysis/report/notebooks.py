@@ -22,8 +22,8 @@ def strip_remote(text: str) -> str:
 NOTEBOOK_CSS = "notebook.css"
 #: The link back to the report at the top of every rendered notebook (the three editions).
 BACK_LINK = ('\n<nav style="font-family:sans-serif;padding:.5em 1em;border-bottom:1px solid #ccc">'
-             '<a href="../index.html">Report</a> · <a href="../index_kk.html">Есеп</a> · '
-             '<a href="../index_ru.html">Отчёт</a> · <a href="../article.html">Article, annotated</a></nav>\n')
+             '<a href="../index.html" lang="en">Report</a> · <a href="../index_kk.html" lang="kk">Есеп</a> · '
+             '<a href="../index_ru.html" lang="ru">Отчёт</a></nav>\n')
 
 
 @functools.cache

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from analysis.claims.checks.base import HUNDRED, _ambiguity, _half, _not_checkable, _sources, _verdict, check
+from analysis.claims.checks.base import HUNDRED, _half, _not_checkable, _sources, _verdict, check
 from analysis.claims.model import Claim, Context, Result, as_text, signed
+from analysis.claims.text import Text
 from analysis.precision import consistent_at_precision, decimals_of, parse_printed, round_half_up, share_pct
 
 
@@ -40,6 +41,10 @@ def complementary_counts(n: int, first: str, second: str) -> list[tuple[int, int
 
 
 # -- checks -----------------------------------------------------------------------------------
+def _same(ok: bool) -> Text:
+    return Text("claims_ev_same_at_precision" if ok else "claims_ev_not_same_at_precision")
+
+
 @check("share_of_counts")
 def share_of_counts(claim: Claim, ctx: Context, numerator: dict, denominator: dict,
                     share: dict | None = None, complement: bool = False) -> Result:
@@ -51,14 +56,13 @@ def share_of_counts(claim: Claim, ctx: Context, numerator: dict, denominator: di
     exact = share_pct(int(count), int(den.value))
     ok = consistent_at_precision(exact, pct.printed.rstrip("%"), pct.decimals)
     what = f"({den.printed} - {num.printed})" if complement else num.printed
-    detail = (f"{what} / {den.printed} = {as_text(exact, pct.decimals + 3)}%; printed {pct.printed}% "
-              f"({pct.decimals} decimal{'s' if pct.decimals != 1 else ''}): "
-              f"{'the same at the printed precision' if ok else 'not the same at the printed precision'}."
-              + _sources(("numerator", num), ("denominator", den)))
     difference = "" if ok else signed(pct.value - round_half_up(exact, pct.decimals), pct.decimals)
+    evidence = [Text("claims_ev_share", {"what": what, "den": den.printed, "exact": as_text(exact, pct.decimals + 3),
+                                          "printed": pct.printed, "decimals": pct.decimals, "same": _same(ok)})]
     if not ok:
-        detail += f" Difference (printed - recomputed): {difference} points."
-    return Result(_verdict(ok), f"{as_text(exact, pct.decimals + 2)}%", detail + _ambiguity(claim), difference,
+        evidence.append(Text("claims_ev_difference_points", {"difference": difference}))
+    evidence += _sources(("numerator", num), ("denominator", den))
+    return Result(_verdict(ok), f"{as_text(exact, pct.decimals + 2)}%", tuple(evidence), difference,
                   {"reported": pct.printed, "recomputed": as_text(exact, pct.decimals + 2), "difference": difference})
 
 
@@ -71,9 +75,9 @@ def total_vs_parts(claim: Claim, ctx: Context, parts: list, total: dict | None =
     ok = consistent_at_precision(s, tot.printed.replace(" ", ""), tot.decimals)
     sum_text = " + ".join(q.printed for q in items)
     difference = "" if ok else signed(tot.value - s)
-    detail = f"{sum_text} = {as_text(s)}; printed total {tot.printed}"
-    detail += "." if ok else f"; difference (printed - sum): {difference}."
-    return Result(_verdict(ok), as_text(s), detail + _ambiguity(claim), difference,
+    key = "claims_ev_sum_agrees" if ok else "claims_ev_sum_differs"
+    evidence = (Text(key, {"parts": sum_text, "sum": as_text(s), "total": tot.printed, "difference": difference}),)
+    return Result(_verdict(ok), as_text(s), evidence, difference,
                   {"reported": tot.printed, "recomputed": as_text(s), "difference": difference, "parts": sum_text})
 
 
@@ -85,10 +89,15 @@ def recompute_total(claim: Claim, ctx: Context, table: str, column: str, total: 
     s = sum((parse_printed(v) for v in frame[column].astype(str)), Decimal(0))
     ok = consistent_at_precision(s, tot.printed.replace(" ", ""), tot.decimals)
     difference = "" if ok else signed(tot.value - s)
-    detail = f"sum of the {len(frame)} regions ({table}, {column}) = {as_text(s)}; printed {tot.printed}"
-    detail += "." if ok else f"; difference (printed - recomputed): {difference}."
-    return Result(_verdict(ok), as_text(s), detail + _ambiguity(claim), difference,
+    key = "claims_ev_regions_sum_agrees" if ok else "claims_ev_regions_sum_differs"
+    evidence = (Text(key, {"n": len(frame), "table": Text(f"claims_table_{table}"), "column": Text(f"claims_column_{column}"),
+                           "sum": as_text(s), "total": tot.printed, "difference": difference}),)
+    return Result(_verdict(ok), as_text(s), evidence, difference,
                   {"reported": tot.printed, "recomputed": as_text(s), "difference": difference})
+
+
+def _span(counts: list[int]) -> str | Text:
+    return "{" + ", ".join(map(str, counts)) + "}" if counts else Text("claims_ev_no_count")
 
 
 @check("complementary_percentages")
@@ -101,78 +110,77 @@ def complementary_percentages(claim: Claim, ctx: Context, n: dict, shares: list)
     pairs = complementary_counts(size, first.printed, second.printed)
     c1, c2 = grim_counts(size, first.printed), grim_counts(size, second.printed)
     printed_sum = first.value + second.value
-    def span(ks):
-        return f"{{{', '.join(map(str, ks))}}}" if ks else "none"
-    detail = (f"n = {total.printed}; {first.printed}% is printed for k in {span(c1)}, "
-              f"{second.printed}% for k in {span(c2)}; printed shares add up to {as_text(printed_sum)}%.")
+    evidence = [Text("claims_ev_two_shares", {"n": total.printed, "first": first.printed, "second": second.printed,
+                                               "c1": _span(c1), "c2": _span(c2), "sum": as_text(printed_sum)})]
     values = {"reported": f"{first.printed}; {second.printed}", "n": total.printed, "first": first.printed,
-              "second": second.printed, "sum": as_text(printed_sum)}
+              "second": second.printed, "sum": as_text(printed_sum), "gap": as_text(abs(printed_sum - HUNDRED))}
     if pairs:
         k, rest = pairs[0]
-        detail += f" A split exists: {k} + {rest} = {size}."
-        return Result("consistent", f"{k} + {rest}", detail + _ambiguity(claim), values=values)
+        evidence.append(Text("claims_ev_split_exists", {"k": str(k), "rest": str(rest), "n": str(size)}))
+        return Result("consistent", f"{k} + {rest}", tuple(evidence), values=values)
     if c1 and c2 and min(c1) + min(c2) > size:
-        detail += (f" No split of {size} gives both; even the smallest counts ({min(c1)} + {min(c2)} = "
-                   f"{min(c1) + min(c2)}) exceed n, so the shares cannot both be right even if some were in neither group.")
+        evidence.append(Text("claims_ev_no_split_even_smallest", {"n": str(size), "a": str(min(c1)), "b": str(min(c2)),
+                                                                   "ab": str(min(c1) + min(c2))}))
     else:
-        detail += f" No split of {size} gives both."
-    values["recomputed"] = "no integer count"
-    return Result("inconsistent", "no integer count", detail + _ambiguity(claim),
-                  signed(printed_sum - HUNDRED) + " points over 100%", values)
+        evidence.append(Text("claims_ev_no_split", {"n": str(size)}))
+    values["recomputed"] = "—"
+    return Result("inconsistent", "—", tuple(evidence), signed(printed_sum - HUNDRED), values)
 
 
 @check("grim_percentage")
-def grim_percentage(claim: Claim, ctx: Context, n: dict, needs: str, share: dict | None = None) -> Result:
+def grim_percentage(claim: Claim, ctx: Context, n: dict, needs, share: dict | None = None) -> Result:
     """GRIM for one printed share of n: is there an integer count for which it is right?
     Not checkable when n is so large that every printed value is possible."""
     total, pct = ctx.resolve(n, claim), ctx.resolve(share or {"reported": 0}, claim)
     counts = grim_counts(int(total.value), pct.printed)
     if not counts:
-        return Result("inconsistent", "no integer count",
-                      f"no count of n = {total.printed} gives {pct.printed}% at the printed precision." + _ambiguity(claim),
+        return Result("inconsistent", "—", (Text("claims_ev_grim_none", {"n": total.printed, "printed": pct.printed}),),
                       values={"reported": pct.printed, "n": total.printed})
-    example = f"{counts[0]} / {total.printed} = {as_text(share_pct(counts[0], int(total.value)), pct.decimals + 2)}%"
+    example = Text("claims_ev_example", {"k": str(counts[0]), "n": total.printed,
+                                         "share": as_text(share_pct(counts[0], int(total.value)), pct.decimals + 2)})
     if not grim_discriminates(int(total.value), pct.decimals):
-        return _not_checkable(
-            claim, f"With n = {total.printed} every share printed with {pct.decimals} decimal(s) is the share of "
-            f"some count (steps of {as_text(HUNDRED / total.value, 3)} points), so the test cannot discriminate "
-            f"(e.g. {example}).", needs, f"counts {counts[0]}-{counts[-1]}")
-    return Result("consistent", ", ".join(map(str, counts)), f"possible counts: {example}." + _ambiguity(claim))
+        return _not_checkable(claim, [Text("claims_ev_grim_not_discriminating", {
+            "n": total.printed, "decimals": pct.decimals, "step": as_text(HUNDRED / total.value, 3), "example": example})],
+            needs, f"{counts[0]}–{counts[-1]}")
+    return Result("consistent", ", ".join(map(str, counts)), (Text("claims_ev_grim_possible", {"example": example}),))
 
 
 @check("part_of_whole")
-def part_of_whole(claim: Claim, ctx: Context, part: dict, whole: dict, needs: str) -> Result:
+def part_of_whole(claim: Claim, ctx: Context, part: dict, whole: dict, needs) -> Result:
     """"Of which": the part may not exceed the whole. The values themselves are not in the data."""
     p, w = ctx.resolve(part, claim), ctx.resolve(whole, claim)
     ok = p.value <= w.value
     share = share_pct(int(p.value), int(w.value))
-    detail = (f"{p.printed} of {w.printed} = {as_text(share, 1)}%: the part "
-              f"{'does not exceed' if ok else 'exceeds'} the whole. Only this relation is checkable; "
-              f"the values themselves would need {needs}.")
-    return Result(_verdict(ok), f"{as_text(share, 1)}%", detail + _ambiguity(claim),
+    key = "claims_ev_part_within" if ok else "claims_ev_part_exceeds"
+    evidence = (Text(key, {"part": p.printed, "whole": w.printed, "share": as_text(share, 1)}),
+                Text("claims_ev_only_relation", {"needs": needs if isinstance(needs, dict) else str(needs)}))
+    return Result(_verdict(ok), f"{as_text(share, 1)}%", evidence,
                   "" if ok else signed(p.value - w.value), {"reported": p.printed, "recomputed": w.printed})
 
 
 @check("growth")
 def growth(claim: Claim, ctx: Context, start: dict, end: dict, direction: str = "increase",
-           unchecked: str | None = None) -> Result:
+           unchecked=None) -> Result:
     """A growth (or decline) statement against its start and end values. ``unchecked`` names a
     part of the statement the data cannot check (then the verdict is not_checkable, with the
     checkable part reported)."""
+    if direction not in ("increase", "decrease"):
+        raise ValueError(f"claim {claim.id}: direction must be increase or decrease")
     a, b = ctx.resolve(start, claim), ctx.resolve(end, claim)
     change = b.value - a.value
     ok = change > 0 if direction == "increase" else change < 0
     rel = as_text(HUNDRED * change / a.value, 1)
-    detail = f"{a.printed} -> {b.printed}: change {signed(change)} ({signed(Decimal(rel))}%); {direction} {'holds' if ok else 'does not hold'}."
+    evidence = [Text(f"claims_ev_{direction}_{'holds' if ok else 'fails'}",
+                     {"start": a.printed, "end": b.printed, "change": signed(change), "relative": signed(Decimal(rel))})]
     if not ok:
-        return Result("inconsistent", signed(change), detail + _ambiguity(claim), signed(change))
+        return Result("inconsistent", signed(change), tuple(evidence), signed(change))
     if unchecked:
-        return _not_checkable(claim, detail + " The rest of the statement is not in the data.", unchecked, signed(change))
-    return Result("consistent", signed(change), detail + _ambiguity(claim))
+        return _not_checkable(claim, [*evidence, Text("claims_ev_rest_not_in_data")], unchecked, signed(change))
+    return Result("consistent", signed(change), tuple(evidence))
 
 
 @check("share_implied_denominator")
-def share_implied_denominator(claim: Claim, ctx: Context, numerator: dict, needs: str,
+def share_implied_denominator(claim: Claim, ctx: Context, numerator: dict, needs,
                               share: dict | None = None) -> Result:
     """A share printed without its denominator: not checkable; reports the range of
     denominators the printed share implies."""
@@ -181,6 +189,6 @@ def share_implied_denominator(claim: Claim, ctx: Context, numerator: dict, needs
     lo_pct, hi_pct = pct.value - half, pct.value + half
     lo = (HUNDRED * num.value / hi_pct).to_integral_value(rounding=ROUND_CEILING)
     hi = (HUNDRED * num.value / lo_pct).to_integral_value(rounding=ROUND_FLOOR) if lo_pct > 0 else None
-    span = f"{as_text(lo)}-{as_text(hi)}" if hi is not None else f"at least {as_text(lo)}"
-    detail = f"{num.printed} is {pct.printed}% of a total the article does not give; the printed share implies a total of {span}."
-    return _not_checkable(claim, detail, needs, f"implied total {span}")
+    span = f"{as_text(lo)}–{as_text(hi)}" if hi is not None else Text("claims_ev_at_least", {"n": as_text(lo)})
+    evidence = [Text("claims_ev_implied_total", {"num": num.printed, "printed": pct.printed, "span": span})]
+    return _not_checkable(claim, evidence, needs, f"{as_text(lo)}–{as_text(hi)}" if hi is not None else f"≥ {as_text(lo)}")

@@ -1,4 +1,10 @@
-"""The registry of named checks and what every check shares (verdicts, 'not checkable' results)."""
+"""The registry of named checks and what every check shares (verdicts, 'not checkable' results,
+the evidence of where a number comes from).
+
+Evidence is written as :class:`~analysis.claims.text.Text` sentences (a key of
+``src/analysis/i18n/claims.csv`` and its values), so that every language states it; the claim's
+caveat (its ``ambiguity``) is kept apart from the evidence and shown beside it, never inside it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from analysis.claims.model import Claim, Quantity, Result
+from analysis.claims.text import Text
 
 CHECKS: dict[str, Callable[..., Result]] = {}
 HUNDRED = Decimal(100)
@@ -28,19 +35,23 @@ def _half(decimals: int) -> Decimal:
     return Decimal(5) * Decimal(10) ** -(decimals + 1)
 
 
-def _ambiguity(claim: Claim) -> str:
-    return f" Ambiguity: {claim.ambiguity}" if claim.ambiguity else ""
+def needs_text(needs) -> Text:
+    """'Checkable with: …' from the registry's ``needs`` (``{lang: text}``, or one text for every
+    language: a code or a reference)."""
+    value = needs if isinstance(needs, dict) else {lang: str(needs) for lang in ("kk", "ru", "en")}
+    return Text("claims_ev_checkable_with", {"needs": value})
 
 
-def _not_checkable(claim: Claim, detail: str, needs: str, recomputed: str = "", **values) -> Result:
-    text = f"{detail} Checkable with: {needs}".strip()
-    return Result("not_checkable", recomputed, text + _ambiguity(claim), values=values)
+def _not_checkable(claim: Claim, evidence: list[Text], needs, recomputed: str = "", **values) -> Result:
+    """Not checkable: the evidence so far, then what data would make the claim checkable."""
+    return Result("not_checkable", recomputed, (*evidence, needs_text(needs)), values=values)
 
 
-def _sources(*named: tuple[str, Quantity]) -> str:
-    """' (numerator as printed in R14b; ...)' for the values that do not come from the claim itself."""
-    parts = [f"{name} {q.label}" for name, q in named if q.label]
-    return f" ({'; '.join(parts)})" if parts else ""
+def _sources(*named: tuple[str, Quantity]) -> list[Text]:
+    """Where the values that do not come from the claim itself come from (one sentence, or none)."""
+    parts = [Text("claims_src_named", {"name": Text(f"claims_role_{name}"), "source": q.source})
+             for name, q in named if q.source is not None]
+    return [Text("claims_ev_sources", {"sources": parts})] if parts else []
 
 
 def _verdict(ok: bool) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from analysis.claims.checks.base import HUNDRED, _ambiguity, _not_checkable, _sources, _verdict, check
+from analysis.claims.checks.base import HUNDRED, _not_checkable, _sources, _verdict, check
 from analysis.claims.model import Claim, Context, Quantity, Result, as_text, signed
+from analysis.claims.text import Text, Verbatim
 from analysis.i18n import LANGUAGES
 from analysis.precision import consistent_at_precision, parse_printed, share_pct
 
@@ -30,17 +31,19 @@ def text_vs_table(claim: Claim, ctx: Context, table_value: dict, text: dict | No
     said, cell = ctx.resolve(text or {"reported": 0}, claim), ctx.resolve(table_value, claim)
     ok = consistent_at_precision(cell.value, said.printed.replace(" ", "").rstrip("%"), said.decimals)
     difference = "" if ok else signed(said.value - cell.value)
-    detail = f"text {said.printed}; {cell.label}: {cell.printed}"
-    detail += "." if ok else f"; difference (text - table): {difference}."
-    return Result(_verdict(ok), cell.printed, detail + _ambiguity(claim), difference,
+    key = "claims_ev_text_table_agree" if ok else "claims_ev_text_table_differ"
+    evidence = (Text(key, {"text": said.printed, "source": cell.source, "cell": cell.printed, "difference": difference}),)
+    return Result(_verdict(ok), cell.printed, evidence, difference,
                   {"reported": said.printed, "recomputed": cell.printed, "difference": difference})
 
 
 @check("extremes")
 def extremes(claim: Claim, ctx: Context, table: str, column: str, direction: str, regions: list,
-             ordered: bool = False) -> Result:
+             ordered: bool = False, among: int | None = None) -> Result:
     """Regions named as the largest (or smallest) against the full table: no region left out may
-    be more extreme than a named one (ties allowed); ``ordered``: named in ranking order."""
+    be more extreme than a named one (ties allowed); ``ordered``: named in ranking order.
+    ``among``: a weaker reading, for a word that is not a superlative ("small"): every named region
+    is among the ``among`` most extreme."""
     frame = ctx.table(table)
     values = {r: parse_printed(v) for r, v in zip(frame["region_iso"], frame[column].astype(str), strict=True)}
     unknown = [r for r in regions if r not in values]
@@ -49,13 +52,11 @@ def extremes(claim: Claim, ctx: Context, table: str, column: str, direction: str
     ranking = rank_table(values, direction)
     rank = {key: r for key, _, r in ranking}
     named = [values[r] for r in regions]
-    others = [v for key, v in values.items() if key not in regions]
     if direction == "largest":
-        ok = not others or min(named) >= max(others)
         missed = [key for key, v in values.items() if key not in regions and v > min(named)]
     else:
-        ok = not others or max(named) <= min(others)
         missed = [key for key, v in values.items() if key not in regions and v < max(named)]
+    ok = not missed if among is None else all(rank[r] <= among for r in regions)
     order_ok = True
     if ordered:
         pairs = list(zip(named, named[1:], strict=False))
@@ -66,15 +67,22 @@ def extremes(claim: Claim, ctx: Context, table: str, column: str, direction: str
     def listing(keys, lang):
         return ", ".join(f"{ctx.region_name(key, lang)} ({as_text(values[key])})" for key in keys)
 
-    top = "; ".join(f"{r}. {ctx.region_name(key)} {as_text(v)}" for key, v, r in ranking[: k + 2])
-    detail = (f"{direction} first, {column}: {top}. Named: "
-              + ", ".join(f"{ctx.region_name(r)} (rank {rank[r]})" for r in regions) + ".")
-    if missed:
-        detail += " More extreme but not named: " + listing(missed, "en") + "."
-    if ordered:
-        detail += " Named in ranking order." if order_ok else " Not named in ranking order."
+    def ranked(keys):
+        return {lang: "; ".join(f"{rank[key]}. {ctx.region_name(key, lang)} {as_text(values[key])}" for key in keys)
+                for lang in LANGUAGES}
+
+    shown = [key for key, _, _ in ranking[: max(k, among or 0) + 2]]
+    evidence = [Text(f"claims_ev_ranking_{direction}", {"column": Text(f"claims_column_{column}"), "ranking": ranked(shown),
+                                                         "named": {lang: ", ".join(f"{ctx.region_name(r, lang)} ({rank[r]})"
+                                                                                   for r in regions) for lang in LANGUAGES}})]
     missed_sorted = sorted(missed, key=lambda key: rank[key])
-    # named regions that a region left out is more extreme than
+    if among is not None:
+        evidence.append(Text("claims_ev_all_among" if ok else "claims_ev_not_all_among", {"among": among}))
+    elif missed:
+        evidence.append(Text("claims_ev_more_extreme_not_named", {"missed": {lang: listing(missed_sorted, lang)
+                                                                             for lang in LANGUAGES}}))
+    if ordered:
+        evidence.append(Text("claims_ev_in_order" if order_ok else "claims_ev_not_in_order"))
     if direction == "largest":
         outranked = [r for r in regions if missed and values[r] < max(values[m] for m in missed)]
     else:
@@ -83,7 +91,7 @@ def extremes(claim: Claim, ctx: Context, table: str, column: str, direction: str
     values_out = {**{f"{name}_{lang}": listing(keys, lang) for name, keys in lists.items() for lang in LANGUAGES},
                   "reported": ", ".join(ctx.region_name(r) for r in regions),
                   "recomputed": ", ".join(ctx.region_name(r) for r in expected)}
-    return Result(_verdict(ok and order_ok), values_out["recomputed"], detail + _ambiguity(claim), values=values_out)
+    return Result(_verdict(ok and order_ok), values_out["recomputed"], tuple(evidence), values=values_out)
 
 
 RELATIONS = ("same", "more_than", "less_than", "approximately", "near_below")
@@ -105,11 +113,14 @@ def _relation_holds(value: Decimal, relation: str, bound: Quantity, tolerance: D
     raise ValueError(f"unknown relation {relation!r}; use one of {RELATIONS}")
 
 
-def _relation_text(relation: str, bound: Quantity, tolerance: Decimal | None) -> str:
-    return {"same": f"the same as {bound.printed} at its printed precision",
-            "more_than": f"more than {bound.printed}", "less_than": f"less than {bound.printed}",
-            "approximately": f"within {as_text(tolerance or 0)} of {bound.printed}",
-            "near_below": f"below {bound.printed} by at most {as_text(tolerance or 0)}"}[relation]
+def _relation_text(relation: str, bound: Quantity, tolerance: Decimal | None) -> Text:
+    if relation not in RELATIONS:
+        raise ValueError(f"unknown relation {relation!r}; use one of {RELATIONS}")
+    return Text(f"claims_rel_{relation}", {"bound": bound.printed, "tolerance": as_text(tolerance or 0)})
+
+
+def _holds(ok: bool) -> Text:
+    return Text("claims_ev_holds" if ok else "claims_ev_does_not_hold")
 
 
 @check("restatement")
@@ -121,10 +132,10 @@ def restatement(claim: Claim, ctx: Context, original: dict, relation: str = "sam
     orig, again = ctx.resolve(original, claim), ctx.resolve(restated or {"reported": 0}, claim)
     tol = Decimal(str(tolerance)) if tolerance is not None else None
     ok = _relation_holds(orig.value, relation, again, tol)
-    detail = (f"restates {orig.printed} ({orig.label or 'this claim'}); the restatement says {_relation_text(relation, again, tol)}: "
-              f"{'holds' if ok else 'does not hold'}.")
+    evidence = (Text("claims_ev_restates", {"original": orig.printed, "source": orig.source or Text("claims_src_this"),
+                                             "relation": _relation_text(relation, again, tol), "holds": _holds(ok)}),)
     difference = "" if ok else signed(again.value - orig.value)
-    return Result(_verdict(ok), orig.printed, detail + _ambiguity(claim), difference,
+    return Result(_verdict(ok), orig.printed, evidence, difference,
                   {"reported": again.printed, "recomputed": orig.printed, "difference": difference})
 
 
@@ -142,29 +153,48 @@ def quantifier(claim: Claim, ctx: Context, value: dict, relation: str, bound: di
         how = f"{v.printed} / {den.printed} = {as_text(number, 2)}%"
     if complement:
         number = HUNDRED - number
-        how = f"100 - {how} = {as_text(number)}"
+        how = f"100 − {how} = {as_text(number)}"
     b = ctx.resolve(bound, claim)
     tol = Decimal(str(tolerance)) if tolerance is not None else None
     ok = _relation_holds(number, relation, b, tol)
     shown = as_text(number, 1) if denominator is not None else as_text(number)
-    detail = f"{how}; the words say {_relation_text(relation, b, tol)}: {'holds' if ok else 'does not hold'}."
+    evidence = (Text("claims_ev_words_say", {"how": how, "relation": _relation_text(relation, b, tol), "holds": _holds(ok)}),)
     values = {"reported": b.printed, "recomputed": shown, "value": shown, "numerator": v.printed,
               "denominator": ctx.resolve(denominator, claim).printed if denominator is not None else ""}
-    return Result(_verdict(ok), shown + ("%" if denominator is not None else ""), detail + _ambiguity(claim),
+    return Result(_verdict(ok), shown + ("%" if denominator is not None else ""), evidence,
                   "" if ok else signed(number - b.value, 1), values)
 
 
 @check("text_vs_text")
-def text_vs_text(claim: Claim, ctx: Context, first: dict, second: dict, scope_note: str | None = None) -> Result:
+def text_vs_text(claim: Claim, ctx: Context, first: dict, second: dict, scope_note=None) -> Result:
     """Two numbers the text gives for what reads as one quantity. If they differ and
     ``scope_note`` says they may measure different things, the verdict is not_checkable."""
     a, b = ctx.resolve(first, claim), ctx.resolve(second, claim)
     if a.value == b.value:
-        return Result("consistent", b.printed, f"both {a.printed}." + _ambiguity(claim))
+        return Result("consistent", b.printed, (Text("claims_ev_both", {"value": a.printed}),))
     diff = signed(a.value - b.value)
-    detail = f"{a.printed} and {b.printed}: difference {diff}." + _sources(("first", a), ("second", b))
+    evidence = [Text("claims_ev_two_numbers", {"first": a.printed, "second": b.printed, "difference": diff}),
+                *_sources(("first", a), ("second", b))]
     if scope_note:
-        return _not_checkable(claim, detail, scope_note, b.printed)
-    return Result("inconsistent", b.printed, detail + _ambiguity(claim), diff,
+        return _not_checkable(claim, evidence, scope_note, b.printed)
+    return Result("inconsistent", b.printed, tuple(evidence), diff,
                   {"reported": a.printed, "recomputed": b.printed, "difference": diff})
 
+
+@check("printed_correction")
+def printed_correction(claim: Claim, ctx: Context, correction: str) -> Result:
+    """A printing error that a recorded correction fixes in the data (``data/raw/corrections.yml``,
+    applied by code and logged in ``corrections_log.csv``): the printed cell differs from what the
+    table must hold, so the claim is inconsistent; the registry says whether it is an error or a
+    minor point. Refused if the correction is not applied."""
+    log = ctx.corrections
+    rows = log[log["correction_id"] == correction] if log is not None else None
+    if rows is None or len(rows) != 1:
+        raise KeyError(f"claim {claim.id}: correction {correction} is not (once) in the corrections log")
+    row = rows.iloc[0]
+    name = "teacher_shortage" if str(row["resource"]).startswith("table2") else "preschool_inclusion"
+    evidence = (Text("claims_ev_correction", {"table": Text(f"claims_table_{name}"), "row": str(row["row_label"]),
+                                              "column": Text(f"claims_column_{row['column']}"), "old": Verbatim(row["old_value"]),
+                                              "new": Verbatim(row["new_value"]), "id": correction}),)
+    return Result("inconsistent", str(row["new_value"]), evidence, f"{row['old_value']} → {row['new_value']}",
+                  {"reported": str(row["old_value"]), "recomputed": str(row["new_value"]), "correction": correction})

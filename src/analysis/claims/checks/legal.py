@@ -3,17 +3,20 @@
 data cannot test.
 
 A legal fact is compared with the article only when a public source states it
-(:meth:`~analysis.claims.legal_sources.LegalSource.supports`); a claim that rests on an unverified
-fact, the compared one or one its erratum would state, is ``not_checkable``, never
+(:meth:`~analysis.claims.legal_sources.LegalSource.supports`: verified by a primary source, or
+corroborated by secondary ones only, which the evidence then says); a claim that rests on an
+unverified fact, the compared one or one its erratum would state, is ``not_checkable``, never
 ``inconsistent``."""
 
 from __future__ import annotations
 
 import string
 
-from analysis.claims.checks.base import _ambiguity, _not_checkable, _verdict, check
+from analysis.claims.checks.base import _not_checkable, _verdict, check, needs_text
 from analysis.claims.legal_sources import FACT_FIELDS
+from analysis.claims.legal_text import act_title, fact_value
 from analysis.claims.model import Claim, Context, Result
+from analysis.claims.text import Text, Verbatim
 
 MATCHES = ("exact", "date", "year", "decade", "resolution", "period_end", "contains")
 #: The keys a legal check adds to its values, one column each in ``claims_report.csv``.
@@ -82,14 +85,16 @@ def _cited(ctx: Context, act: str, facts: list[str]) -> str:
     return "; ".join(cited)
 
 
-def _how_sourced(ctx: Context, act: str, field: str) -> str:
+def _how_sourced(ctx: Context, act: str, field: str) -> Text:
+    """'verified by A/RES/44/25', 'corroborated by secondary sources only (…)', '…, the year only'."""
     src = ctx.legal_source(act, field)
-    text = f"{src.status} against {src.identifier}"
-    if src.verified_part == "year":
-        text += ", which confirms the year only"
-    if src.status == "corrected":
-        text += f"; first recorded as {src.replaced_value}"
-    return text
+    return Text(f"claims_how_{src.status}_{src.verified_part}",
+                {"identifier": src.identifier, "replaced": src.replaced_value})
+
+
+def _article_value(act: str, field: str, value: str) -> dict[str, str]:
+    """The article's reading, written in each language (an action word translated, a number as it is)."""
+    return fact_value(act, field, value, article=True)
 
 
 @check("legal_fact")
@@ -107,26 +112,28 @@ def legal_fact(claim: Claim, ctx: Context, act: str, field: str, value: str, mat
     values.update({"reported": value, "recomputed": shown, "legal_sources": _cited(ctx, act, facts)})
     values.update(_source_values(ctx, act, field, match))
     unsupported = _unsupported(claim, ctx, act, field, match)
+    title = act_title(act, str(row.get("title_en", "")))
+    shown_value = Verbatim("«" + "; ".join(claim.reported) + "»") if match == "contains" else _article_value(act, field, value)
+    compared = {"title": title, "value": shown_value, "match": Text(f"claims_match_{match}"),
+                "field": Text(f"legal_field_{field}"), "reference": fact_value(act, field, reference)}
     if field in unsupported or (unsupported and not ok):
         marks = []
         for fact in unsupported:
             src = ctx.legal_source(act, fact)
-            marks.append(f"{fact} (marked unverified in data/raw/legal_sources.csv, line {src.line})" if src and not src.sourced
-                         else f"{fact} (its source confirms the year only)" if src
-                         else f"{fact} (no source recorded)")
-        would = "consistent" if ok else "inconsistent"
-        detail = (f"{row['title_en']}: the article's {value} is compared by {match} with {field} = {reference}, but no "
-                  f"public source found confirms {', '.join(marks)}. The recorded value would make the claim {would}; "
-                  "an unverified fact cannot make it either.")
-        needs = (f"a public source stating {' and '.join(unsupported)} of {act} (what was searched is in "
-                 "data/raw/legal_sources.csv)")
-        return Result("not_checkable", shown, f"{detail} Checkable with: {needs}" + _ambiguity(claim), values=values)
-    detail = (f"{row['title_en']}: {field} = {reference} ({_how_sourced(ctx, act, field)}); the article: {value} "
-              f"(compared by {match}): {'the same' if ok else 'different'}.")
-    return Result(_verdict(ok), shown, detail + _ambiguity(claim), "" if ok else f"{value} vs {shown}", values)
+            kind = "year_only" if src is not None and src.sourced else "unverified" if src is not None else "no_source"
+            marks.append(Text(f"claims_ev_fact_{kind}", {"field": Text(f"legal_field_{fact}"),
+                                                        "line": str(src.line) if src is not None else "—"}))
+        evidence = [Text("claims_ev_legal_unbacked", {**compared, "facts": marks,
+                                                       "would": Text(f"claims_would_{'consistent' if ok else 'inconsistent'}")})]
+        needs = Text("claims_ev_legal_needs", {"facts": [Text(f"legal_field_{f}") for f in unsupported], "title": title})
+        return Result("not_checkable", shown, (*evidence, needs_text(needs.all())), values=values)
+    evidence = (Text("claims_ev_legal", {**compared, "how": _how_sourced(ctx, act, field),
+                                          "same": Text("claims_ev_legal_same" if ok else "claims_ev_legal_different")}),)
+    return Result(_verdict(ok), shown, evidence, "" if ok else f"{value} vs {shown}", values)
 
 
 @check("not_checkable")
-def not_checkable(claim: Claim, ctx: Context, needs: str, reason: str = "") -> Result:
+def not_checkable(claim: Claim, ctx: Context, needs, reason=None) -> Result:
     """A number the article's data cannot confirm or refute: says what data would."""
-    return _not_checkable(claim, reason or "The value is not in the data the article publishes.", needs)
+    first = Text("claims_ev_reason", {"reason": reason}) if reason else Text("claims_ev_not_in_published_data")
+    return _not_checkable(claim, [first], needs)
