@@ -6,7 +6,8 @@ What counts as a path:
 * in inline code (`...`): each word that ends with a file extension, ends with ``/``, or starts
   with a top-level entry of the repository (``data/``, ``src/``, ``Makefile``, ...), read from the
   project root; a bare file name (``errata_kk.md``) must exist somewhere in the repository;
-* in fenced ``sh`` blocks: each word with a ``/`` that starts with a top-level entry;
+* in fenced ``sh`` blocks: each word with a ``/`` that starts with a top-level entry (other fenced
+  blocks are examples: a new step's YAML names files that do not exist yet);
 * in links ``[text](target)``: every target that is not a URL or an anchor, read from the
   document's own folder.
 
@@ -85,13 +86,13 @@ def named(doc: Path) -> list[tuple[str, Path]]:
     """(path as written, folder it is read from) for every path ``doc`` names."""
     text = doc.read_text(encoding="utf-8")
     found = []
-    fences = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
+    fences = re.compile(r"^ *```(\w*)\n(.*?)^ *```", re.S | re.M)
     for fence in fences.finditer(text):
         if fence.group(1) == "sh":
             found += [(w, ROOT) for w in words(fence.group(2)) if is_path(w, bare_too=False)]
     prose = fences.sub("", text)
     prose = re.sub(r"<!--.*?-->", "", prose, flags=re.S)
-    for span in re.findall(r"`([^`\n]+)`", prose):
+    for span in re.findall(r"`([^`]+)`", prose):
         found += [(w, ROOT) for w in words(span) if is_path(w, bare_too=True)]
     for target in re.findall(r"\]\(([^)\s]+)\)", prose):
         target = target.split("#")[0]
@@ -120,9 +121,9 @@ def test_every_path_a_document_names_exists(doc):
 def test_every_analysis_name_a_document_gives_exists(doc):
     """``analysis.pipeline.run``, ``analysis.ingest.corrections.apply_corrections``: a module, or a
     name in one."""
-    text = re.sub(r"^```.*?^```", "", doc.read_text(encoding="utf-8"), flags=re.S | re.M)
+    text = re.sub(r"^ *```.*?^ *```", "", doc.read_text(encoding="utf-8"), flags=re.S | re.M)
     gone = []
-    for span in re.findall(r"`([^`\n]+)`", text):
+    for span in re.findall(r"`([^`]+)`", text):
         for name in re.findall(r"(?<![\w./])analysis(?:\.\w+)+", span):
             parts = name.split(".")
             for cut in range(len(parts), 0, -1):

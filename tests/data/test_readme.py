@@ -169,7 +169,7 @@ FINDINGS = [
            "results/stats/40_regional_disparity_statistics.csv: sd_of_true_shares n", regions),
     Stated(r"With (\d+) regions only a correlation of ([\d.]+) or more is detected with (\d+)% power",
            "results/stats/41_teacher_shortage_statistics.csv: detectable_rho_80pct_alpha_0.05 n, estimate", power),
-    Stated(r"The article's trend rests on (\d+) points",
+    Stated(r"TVET\) students with SEN rests on (\d+) points",
            "results/stats/42_trends_statistics.csv: poisson_two_counts n", article_trend),
     Stated(r"at most (\d+) yearly points per indicator: (no) trend in them survives Holm's correction",
            "results/stats/42_trend_tests_by_indicator.csv: n, p_holm", statement_trends),
