@@ -3,8 +3,8 @@ the file (and the line, column, claim, correction or parameter where there is on
 nothing: the processed and results folders stay byte for byte (and mtime for mtime) as they were.
 
 Each row of :data:`CASES` is one kind of bad input, with the exact first line of the message it
-must give. The README states how many kinds are covered; ``test_the_readme_counts_them`` checks
-the number.
+must give. docs/data.md states how many kinds are covered; ``test_the_data_guide_counts_them``
+checks the number.
 """
 
 from __future__ import annotations
@@ -486,9 +486,9 @@ def test_bad_input_stops_with_one_message_and_changes_nothing(case, data_copy, t
     assert not (tmp_path / "processed-2024").exists() or not any((tmp_path / "processed-2024").iterdir())
 
 
-def test_the_readme_counts_them():
-    readme = (paths.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    assert f"**{len(CASES)} kinds of bad input**" in readme, f"the README must say {len(CASES)} kinds of bad input"
+def test_the_data_guide_counts_them():
+    guide = (paths.PROJECT_ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    assert f"**{len(CASES)} kinds of bad input**" in guide, f"docs/data.md must say {len(CASES)} kinds of bad input"
 
 
 def test_cases_are_distinct():

@@ -60,10 +60,12 @@ class CleanedExtracts:
 
     @property
     def corrections_log(self) -> pd.DataFrame:
+        """Every correction applied, one row each (``data/processed/corrections_log.csv``)."""
         return self.outputs["corrections_log.csv"]
 
     @property
     def printed_totals(self) -> pd.DataFrame:
+        """The printed totals against the sums of the 20 regions (``printed_totals_<year>.csv``)."""
         return self.outputs[f"printed_totals_{self.year}.csv"]
 
 

@@ -30,6 +30,9 @@ LOG_COLUMNS = [
 
 @dataclass(frozen=True)
 class Correction:
+    """One entry of ``data/raw/corrections.yml``: which cell (resource, a match selecting one row,
+    column), its printed ``old`` and its ``new`` value, the reason, the evidence and the status."""
+
     id: str
     resource: str
     match: dict[str, str]

@@ -47,10 +47,12 @@ def load_package(path: str | Path = paths.DATAPACKAGE) -> dict:
 
 
 def dump_package(package: dict) -> bytes:
+    """The package as the bytes of ``data/datapackage.json`` (UTF-8, indented, one final newline)."""
     return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def resource(package: dict, name: str) -> dict:
+    """The resource called ``name``; ``KeyError`` if the package has none."""
     for res in package["resources"]:
         if res["name"] == name:
             return res
@@ -58,6 +60,7 @@ def resource(package: dict, name: str) -> dict:
 
 
 def field_names(res: dict) -> list[str]:
+    """The column names of a resource's Table Schema, in order."""
     return [f["name"] for f in res["schema"]["fields"]]
 
 
@@ -88,6 +91,7 @@ def processed_resource_for_file(package: dict, filename: str) -> dict:
 
 
 def raw_resources(package: dict) -> list[dict]:
+    """Every resource whose file is under ``data/raw``."""
     return [res for res in package["resources"] if res["path"].startswith("raw/")]
 
 
@@ -149,6 +153,8 @@ def register_year(year: int, package_path: str | Path = paths.DATAPACKAGE) -> li
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.ingest.datapackage rehash | register YEAR`` (``make rehash``,
+    ``make register-year``): 0 on success, 1 for bad input (one message), 2 for a wrong usage."""
     argv = sys.argv[1:] if argv is None else argv
     usage = "usage: python -m analysis.ingest.datapackage rehash | register YEAR"
     try:

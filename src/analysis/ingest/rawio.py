@@ -175,9 +175,11 @@ class YamlLines:
         self._lines, self._items, self._data = lines, item_lines, data  # _data keeps the ids alive
 
     def of(self, obj) -> int | None:
+        """The line a mapping of the parsed data starts on (None if unknown)."""
         return self._lines.get(id(obj))
 
     def item(self, sequence: list, index: int) -> int | None:
+        """The line item ``index`` of a list of the parsed data starts on (None if unknown)."""
         lines = self._items.get(id(sequence))
         return lines[index] if lines and 0 <= index < len(lines) else None
 

@@ -65,6 +65,9 @@ REFERENCE_RULES = [
 
 
 def reference_date(refers_to: str, statement_date: pd.Timestamp):
+    """The date a number stated on ``statement_date`` describes, by the first rule of
+    :data:`REFERENCE_RULES` that ``refers_to`` matches: ``NaT`` for a target, ``KeyError`` if none
+    matches."""
     for pattern, rule in REFERENCE_RULES:
         match = re.fullmatch(pattern, refers_to.strip())
         if match:

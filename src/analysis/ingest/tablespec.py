@@ -22,16 +22,20 @@ class TableSpec:
 
     @property
     def raw_resource(self) -> str:
+        """The raw resource's name in the data package, with ``{year}`` to fill in."""
         return self.stem.replace("_", "-") + "-{year}"
 
     @property
     def processed_resource(self) -> str:
+        """The processed resource's name without its year (one schema serves every year)."""
         return self.processed_stem.replace("_", "-")
 
     def processed_name(self, year: int) -> str:
+        """The processed file of ``year`` under ``data/processed``."""
         return f"{self.processed_stem}_{year}.csv"
 
     def raw_name(self, year: int) -> str:
+        """The raw file of ``year`` under ``data/raw``."""
         return f"{self.stem}_{year}.csv"
 
 
