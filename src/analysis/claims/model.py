@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import paths
 from analysis.claims.text import Text
 from analysis.precision import parse_printed
 from analysis.tables import TABLES as _TABLE_SPECS
@@ -185,7 +186,7 @@ class Context:
     #: (act_id, field) -> its public source or unverified mark (``data/raw/legal_sources.csv``).
     legal_sources: dict | None = None
     claims: dict[str, Claim] = field(default_factory=dict)
-    year: int = 2023
+    year: int = paths.ARTICLE_YEAR
     #: The corrections applied to the printed extracts (``processed/corrections_log.csv``).
     corrections: pd.DataFrame | None = None
 

@@ -285,7 +285,7 @@ def _as_frame(text: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_context(claims: dict[str, Claim], processed_dir: str | Path = paths.PROCESSED,
-                 raw_dir: str | Path = paths.RAW, year: int = 2023) -> Context:
+                 raw_dir: str | Path = paths.RAW, year: int = paths.ARTICLE_YEAR) -> Context:
     """Processed region tables, printed totals and regions, the legal acts and their sources."""
     tables = {name: load_processed(spec["file"].format(year=year), processed_dir) for name, spec in TABLES.items()}
     return Context(

@@ -202,7 +202,7 @@ def _regions(read: Reader, out_res: dict) -> pd.DataFrame:
     return frame
 
 
-def clean_extracts(year: int = 2023, raw_dir: str | Path = paths.RAW,
+def clean_extracts(year: int = paths.ARTICLE_YEAR, raw_dir: str | Path = paths.RAW,
                    package_path: str | Path = paths.DATAPACKAGE) -> CleanedExtracts:
     """Verify, read, correct, harmonise, parse and validate the raw extracts of ``year`` (and the
     supplementary statements); every raw file through the gate."""
