@@ -67,11 +67,11 @@ endif
 reproduce: $(INSTALLED) .make/steps.mk ## Run the whole analysis (skips what is current); YEAR=2024: another year, into build/years/2024
 ifeq ($(YEAR),)
 	@$(MAKE) --no-print-directory check-outputs
-	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target steps
+	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=line steps
 	@$(MAKE) --no-print-directory .make/manifest
 	@echo "==> reproduce: all $(words $(STEP_NAMES)) notebooks up to date"
 else
-	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target steps YEAR=$(YEAR)
+	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=line steps YEAR=$(YEAR)
 	@echo "==> reproduce YEAR=$(YEAR): $(words $(YEAR_STEP_NAMES)) notebooks ran into build/years/$(YEAR)"
 endif
 

@@ -177,9 +177,11 @@ def test_user_errors_on_the_command_line_get_one_message_and_change_nothing(repo
 def test_an_interrupted_step_says_what_was_written(repo):
     (repo / ".make" / "24_dotplot_preschool_inclusion").unlink()
     proc = make(repo, "reproduce")
-    while "==> running" not in (line := proc.stdout.readline()):
-        assert line, "the step never started"
-    time.sleep(2)
+    running = ["pgrep", "-f", "analysis.pipeline.run notebooks/24_dotplot_preschool_inclusion.ipynb"]
+    while subprocess.run(running, capture_output=True).returncode != 0:  # output is shown when a step ends
+        assert proc.poll() is None, "make ended before the step started"
+        time.sleep(0.1)
+    time.sleep(1)
     os.killpg(proc.pid, signal.SIGINT)
     output, _ = proc.communicate(timeout=60)
     assert "==> interrupted: notebooks/24_dotplot_preschool_inclusion.ipynb; nothing of it was written" in output

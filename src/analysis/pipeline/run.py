@@ -192,7 +192,8 @@ def plan(notebook: Path, nb: nbformat.NotebookNode, parameters: dict, output: st
     if into == paths.PROJECT_ROOT or any(into.is_relative_to(s) or s.is_relative_to(into) for s in stored):
         raise NotebookError(notebook, f"{paths.shown(into)} is or holds a stored folder ({', '.join(f'{s}/' for s in STORED)}); "
                             "name a folder of its own, such as build/by-hand", item="--into")
-    written = _written_roots(notebook) | ({"processed"} if year is not None else set())
+    # every step writes its manifest fragment into its results folder
+    written = _written_roots(notebook) | {"results"} | ({"processed"} if year is not None else set())
     for root in written & {"processed", "results"}:
         name = ROOTS[root][0]
         if name in parameters and not paths.resolve(parameters[name]).resolve().is_relative_to(into):
