@@ -26,23 +26,28 @@ traceback only with ``--verbose`` or ``VERBOSE=1``.
 
 from __future__ import annotations
 
-import argparse
-import ast
-import os
-import re
+import signal
 import sys
-import tempfile
-import time
-from contextlib import contextmanager
-from pathlib import Path
 
-import nbformat
-import yaml
+if __name__ == "__main__":  # Ctrl-C while the imports below run: one line, no traceback
+    signal.signal(signal.SIGINT, lambda *_: sys.exit("==> interrupted before the run started; nothing was written"))
 
-from analysis import paths
-from analysis.errors import NotebookError, OutputError, UserError
-from analysis.fileio import commit_all
-from analysis.pipeline.outputs import STAGING, staged
+import argparse  # noqa: E402  after the Ctrl-C handler above
+import ast  # noqa: E402  after the Ctrl-C handler
+import os  # noqa: E402  after the Ctrl-C handler
+import re  # noqa: E402  after the Ctrl-C handler
+import tempfile  # noqa: E402  after the Ctrl-C handler
+import time  # noqa: E402  after the Ctrl-C handler
+from contextlib import contextmanager  # noqa: E402  after the Ctrl-C handler
+from pathlib import Path  # noqa: E402  after the Ctrl-C handler
+
+import nbformat  # noqa: E402  after the Ctrl-C handler
+import yaml  # noqa: E402  after the Ctrl-C handler
+
+from analysis import paths  # noqa: E402  after the Ctrl-C handler
+from analysis.errors import NotebookError, OutputError, UserError  # noqa: E402  after the Ctrl-C handler
+from analysis.fileio import commit_all  # noqa: E402  after the Ctrl-C handler
+from analysis.pipeline.outputs import STAGING, staged  # noqa: E402  after the Ctrl-C handler
 
 #: The kernel every notebook names: the one ipykernel provides in any environment it is installed in.
 KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -348,6 +353,7 @@ def prepare(args: argparse.Namespace) -> tuple[Path, dict, Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # from here, Ctrl-C is handled below
     args = parse_args(argv)
     start = time.perf_counter()
     shown = paths.shown(paths.resolve(args.notebook))
