@@ -102,7 +102,7 @@ $(STAMPS)/%: $(INSTALLED)
 	@mkdir -p "$(@D)" && touch "$@"
 
 # results/manifest.csv and results/datapackage.json, from the steps' manifest fragments.
-.make/manifest: $(addprefix .make/,$(STEP_NAMES)) src/analysis/pipeline/results_schema.yml
+.make/manifest: $(addprefix .make/,$(STEP_NAMES)) src/analysis/results_schema.yml
 	@"$(PY)" -m analysis.pipeline.manifest
 	@touch "$@"
 

@@ -23,7 +23,7 @@ VENV = Path(sys.executable).parent.parent
 def write_processed(cleaned: clean.CleanedExtracts, processed_dir: Path, results_dir: Path) -> pd.DataFrame:
     """Write what the cleaning step produced, as notebook 00 does: the files and their sha256."""
     writer = OutputWriter("00_clean_extracts", results_dir, year=cleaned.year)
-    writer.add_processed(processed_dir, cleaned.outputs, cleaned.package_path, cleaned.inputs)
+    writer.add_processed(processed_dir, cleaned.outputs, cleaned.package_path)
     return writer.finish()[["file", "sha256"]]
 
 

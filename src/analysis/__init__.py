@@ -12,6 +12,7 @@ imports only from layers below its own; ``make lint`` checks it):
 ``figures``    the article's figures and those of the statistics, one style, one ``Figure`` type
 ``tables``     Tables 1 and 2 rebuilt, compared cell by cell with the printed ones, localised
 ``stats``      the statistical methods of notebooks 40-42 and their plain-language summaries
+``resultschema`` the columns of every results CSV (``results_schema.yml``) and their data package
 ``ingest``     the raw-file gate, reading, corrections, regions, validation, cleaning, loading
 ``i18n``       every label and text in Kazakh, Russian and English, numbers in each language's way
 ``precision``  the precision policy: printed numbers checked, written numbers rounded

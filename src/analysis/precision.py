@@ -12,7 +12,7 @@ last digits of a float depend on the CPU (OpenBLAS and NumPy pick their kernels 
 digits beyond that precision are noise that would make outputs differ between machines. The
 precision of each column is declared once, where the column is described: the ``precision``
 property of its field in ``data/datapackage.json`` (processed data) or in
-``src/analysis/pipeline/results_schema.yml`` (results, published as ``results/datapackage.json``).
+``src/analysis/results_schema.yml`` (results, published as ``results/datapackage.json``).
 :func:`format_column` applies it. A rule is one of
 
 * ``{"decimals": d}``: a fixed number of decimals (printed values keep their printed precision;

@@ -11,8 +11,8 @@ import pytest
 from analysis import paths
 from analysis.ingest.datapackage import load_package
 from analysis.pipeline.manifest import merged, results_package
-from analysis.pipeline.schema import declaration, schema_for
 from analysis.precision import MAX_SIGNIFICANT, digits_allowed
+from analysis.resultschema import declaration, schema_for
 
 PACKAGE = paths.RESULTS / "datapackage.json"
 RESULT_CSVS = sorted(p for p in paths.RESULTS.rglob("*.csv")

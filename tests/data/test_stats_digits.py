@@ -9,8 +9,8 @@ import csv
 import pytest
 
 from analysis import paths
-from analysis.pipeline.schema import schema_for
 from analysis.precision import ERROR_SIGNIFICANT, written_decimals
+from analysis.resultschema import schema_for
 
 STATS = paths.RESULTS / "stats"
 CSVS = sorted(STATS.glob("*.csv"))

@@ -131,7 +131,7 @@ def test_project_kernel_runs_a_cell_importing_analysis(server):
             elif message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
                 idle = True
         assert (status, idle) == ("ok", True), printed
-        assert printed.strip().split() == [__import__("analysis").__version__, str(paths.PROJECT_ROOT)]
+        assert printed.strip().split(" ", 1) == [__import__("analysis").__version__, str(paths.PROJECT_ROOT)]
     finally:
         ws.close()
         server["api"](f"/api/kernels/{kernel['id']}", method="DELETE")

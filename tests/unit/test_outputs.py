@@ -34,7 +34,7 @@ def png_size_and_dpi(data: bytes) -> tuple[int, float]:
 
 def test_nothing_is_written_before_finish_and_stale_outputs_go(tmp_path):
     writer = OutputWriter("10_make_things", tmp_path / "results")
-    a = writer.add_text(tmp_path / "results" / "a.txt", "first", inputs=["data/raw/x.csv"])
+    a = writer.add_text(tmp_path / "results" / "a.txt", "first")
     b = writer.add_csv(tmp_path / "results" / "b.csv", pd.DataFrame({"n": [1, 2]}), fields=N)
     assert not a.exists() and not b.exists()
     first = writer.finish()
@@ -128,7 +128,7 @@ def test_figures_in_every_language_with_their_caption_files(tmp_path, monkeypatc
 
 def test_a_csv_must_follow_its_declared_schema(tmp_path):
     writer = OutputWriter("10_make_things", tmp_path / "results")
-    with pytest.raises(ValueError, match="is not declared in src/analysis/pipeline/results_schema.yml"):
+    with pytest.raises(ValueError, match="is not declared in src/analysis/results_schema.yml"):
         writer.add_csv(tmp_path / "results" / "stats" / "unknown.csv", pd.DataFrame({"n": [1]}))
     with pytest.raises(ValueError, match="results/tables/table1_preschools_comparison.csv: columns differ"):
         writer.add_csv(tmp_path / "results" / "tables" / "table1_preschools_comparison.csv", pd.DataFrame({"n": [1]}))
@@ -152,7 +152,7 @@ def test_the_notebook_shows_the_written_png_at_its_natural_size(tmp_path):
     png, svg, _ = writer.add_figure(tmp_path / "fig", small_figure(), pd.DataFrame({"n": [1]}), fields=N)
     plt.close("all")
     image = writer.image(png)
-    assert image.data == writer._files[png][0], "the very bytes written, not a second rendering"
+    assert image.data == writer._files[png], "the very bytes written, not a second rendering"
     width_px = int.from_bytes(image.data[16:20], "big")
     assert image.width == round(width_px * 100 / 300)
     with pytest.raises(ValueError, match="not a PNG"):

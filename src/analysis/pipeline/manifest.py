@@ -3,7 +3,7 @@
 Each notebook writes its own fragment ``results/manifest/<notebook>.csv`` (see
 :mod:`analysis.pipeline.outputs`); ``python -m analysis.pipeline.manifest`` (the last step of ``make reproduce``)
 merges them, and writes ``results/datapackage.json``, the Frictionless description of every
-results CSV (:mod:`analysis.pipeline.schema`). :func:`check` is what the tests run: every file under ``results/`` and
+results CSV (:mod:`analysis.resultschema`). :func:`check` is what the tests run: every file under ``results/`` and
 ``data/processed/`` is listed exactly once and every hash holds.
 """
 
@@ -18,7 +18,7 @@ from analysis import paths
 from analysis.fileio import atomic_write_bytes, csv_bytes, sha256_file
 from analysis.ingest.datapackage import dump_package
 from analysis.pipeline.outputs import MANIFEST_COLUMNS, MANIFEST_DIR_NAME
-from analysis.pipeline.schema import package
+from analysis.resultschema import package
 
 MANIFEST = paths.RESULTS / "manifest.csv"
 RESULTS_PACKAGE = paths.RESULTS / "datapackage.json"

@@ -53,26 +53,20 @@ class OutputWriter:
         self.notebook = notebook if notebook.endswith(".ipynb") else f"{notebook}.ipynb"
         self.results_dir = paths.resolve(results_dir)
         self.year = year
-        #: The running pipeline step (analysis.pipeline.Step): its opened files are every output's
-        #: inputs unless an output names its own (which the step must have declared).
+        #: The running pipeline step (analysis.pipeline.Step): its declared reads are every output's inputs.
         self.step = step
         self.manifest_dir = self.results_dir / MANIFEST_DIR_NAME
-        self._files: dict[Path, tuple[bytes, str]] = {}
+        self._files: dict[Path, bytes] = {}
 
     # -- adding outputs -------------------------------------------------------------------------
-    def add_bytes(self, path: str | Path, data: bytes, inputs: Iterable[str | Path] | None = None) -> Path:
+    def add_bytes(self, path: str | Path, data: bytes) -> Path:
         path = paths.resolve(path)
         if path in self._files:
             raise ValueError(f"{paths.shown(path)} is added twice by {self.notebook}")
-        if inputs is not None and self.step is not None:
-            undeclared = [paths.shown(i) for i in inputs if not self.step.allows(i)]
-            if undeclared:
-                raise ValueError(f"{paths.shown(path)}: inputs {undeclared} are not declared by step {self.step.spec.name}")
-        self._files[path] = (data, None if inputs is None else ";".join(sorted({paths.shown(i) for i in inputs})))
+        self._files[path] = data
         return path
 
-    def add_csv(self, path: str | Path, frame: pd.DataFrame, inputs: Iterable[str | Path] | None = None,
-                fields: list[dict] | None = None) -> Path:
+    def add_csv(self, path: str | Path, frame: pd.DataFrame, fields: list[dict] | None = None) -> Path:
         """``frame`` as CSV, each column as its schema declares (``fields``, or the declaration of
         the file in ``results_schema.yml`` for files under the results folder)."""
         path = paths.resolve(path)
@@ -81,18 +75,18 @@ class OutputWriter:
             text = apply_policy(frame, fields)
         except ValueError as err:
             raise ValueError(f"{paths.shown(path)}: {err}") from None
-        return self.add_bytes(path, csv_bytes(text), inputs)
+        return self.add_bytes(path, csv_bytes(text))
 
     def add_processed(self, processed_dir: str | Path, tables: dict[str, pd.DataFrame],
-                      package_path: str | Path = paths.DATAPACKAGE, inputs: Iterable[str | Path] | None = None) -> None:
+                      package_path: str | Path = paths.DATAPACKAGE) -> None:
         """Each ``<processed_dir>/<name>`` with the schema the data package declares for it."""
         package = load_package(package_path)
         for name, frame in tables.items():
             fields = processed_resource_for_file(package, name)["schema"]["fields"]
-            self.add_csv(paths.resolve(processed_dir) / name, frame, inputs, fields=fields)
+            self.add_csv(paths.resolve(processed_dir) / name, frame, fields=fields)
 
     def declared_fields(self, path: Path) -> list[dict]:
-        from analysis.pipeline.schema import SCHEMA_FILE, schema_for
+        from analysis.resultschema import SCHEMA_FILE, schema_for
 
         try:
             relative = path.relative_to(self.results_dir).as_posix()
@@ -107,23 +101,22 @@ class OutputWriter:
 
     def written(self, path: str | Path) -> pd.DataFrame:
         """The CSV added as ``path``, read back: what a notebook shows is what the file holds."""
-        return pd.read_csv(io.BytesIO(self._files[paths.resolve(path)][0]), keep_default_na=False,
+        return pd.read_csv(io.BytesIO(self._files[paths.resolve(path)]), keep_default_na=False,
                            na_values=[""], dtype=object).apply(_numeric)
 
-    def add_text(self, path: str | Path, text: str, inputs: Iterable[str | Path] | None = None) -> Path:
-        return self.add_bytes(path, (text if text.endswith("\n") else text + "\n").encode("utf-8"), inputs)
+    def add_text(self, path: str | Path, text: str) -> Path:
+        return self.add_bytes(path, (text if text.endswith("\n") else text + "\n").encode("utf-8"))
 
-    def add_figure(self, stem: str | Path, fig, data: pd.DataFrame, inputs: Iterable[str | Path] | None = None,
-                   formats: Iterable[str] = FIGURE_FORMATS, fields: list[dict] | None = None,
-                   caption: str | None = None) -> list[Path]:
+    def add_figure(self, stem: str | Path, fig, data: pd.DataFrame, formats: Iterable[str] = FIGURE_FORMATS,
+                   fields: list[dict] | None = None, caption: str | None = None) -> list[Path]:
         """``stem``.png and ``stem``.svg, the data behind the figure as ``stem``.csv and, if given,
         its caption as ``stem``.txt."""
         stem = str(stem)
         with checked_layout(fig):
-            out = [self.add_bytes(f"{stem}.{fmt}", figure_bytes(fig, fmt, checked=True), inputs) for fmt in formats]
-        out.append(self.add_csv(f"{stem}.csv", data, inputs, fields=fields))
+            out = [self.add_bytes(f"{stem}.{fmt}", figure_bytes(fig, fmt, checked=True)) for fmt in formats]
+        out.append(self.add_csv(f"{stem}.csv", data, fields=fields))
         if caption is not None:
-            out.append(self.add_text(f"{stem}.txt", caption, inputs))
+            out.append(self.add_text(f"{stem}.txt", caption))
         return out
 
     def add_figures(self, stem: str | Path, draw, languages, shown: str) -> object:
@@ -152,7 +145,7 @@ class OutputWriter:
         (not a second rendering), shown at the figure's natural size."""
         from IPython.display import Image
 
-        data = self._files[paths.resolve(path)][0]
+        data = self._files[paths.resolve(path)]
         if data[:8] != b"\x89PNG\r\n\x1a\n":
             raise ValueError(f"{paths.shown(path)} is not a PNG")
         width_px = int.from_bytes(data[16:20], "big")  # the IHDR chunk: width, then height
@@ -161,9 +154,8 @@ class OutputWriter:
     # -- writing --------------------------------------------------------------------------------
     def manifest(self) -> pd.DataFrame:
         declared = ";".join(sorted({paths.shown(p) for p in self.step.declared_inputs()})) if self.step else ""
-        rows = [{"file": paths.shown(p), "notebook": f"notebooks/{self.notebook}",
-                 "inputs": declared if inputs is None else inputs, "sha256": sha256_bytes(data)}
-                for p, (data, inputs) in self._files.items()]
+        rows = [{"file": paths.shown(p), "notebook": f"notebooks/{self.notebook}", "inputs": declared,
+                 "sha256": sha256_bytes(data)} for p, data in self._files.items()]
         return pd.DataFrame(rows, columns=MANIFEST_COLUMNS).sort_values("file", ignore_index=True)
 
     @property
@@ -213,7 +205,7 @@ class OutputWriter:
         if self.step is not None and self.tree == paths.PROJECT_ROOT:
             self._check_declared()
         manifest = self.manifest()
-        files = {**{path: data for path, (data, _) in self._files.items()}, self.fragment: csv_bytes(manifest)}
+        files = {**self._files, self.fragment: csv_bytes(manifest)}
         stale = sorted(self._owned_before() - set(self._files))
         staging = os.environ.get(STAGING)
         if staging:

@@ -1,7 +1,6 @@
 """Run one notebook with papermill, deterministically and all or nothing.
 
-``python -m analysis.pipeline.run notebooks/40_regional_disparity.ipynb [-p NAME VALUE] [-r NAME VALUE]
-[-f params.yml] [-o out.ipynb] [--year YEAR]``
+``python -m analysis.pipeline.run NOTEBOOK [--into DIR [-p NAME VALUE] [-r NAME VALUE] [-o OUT]] [--year YEAR]``
 
 * papermill executes the notebook on the ``python3`` kernel of this Python (the one every
   installation of ipykernel provides), in the notebook's folder, with matplotlib's ``Agg``
@@ -15,9 +14,9 @@
   the notebook in place), as ``make reproduce`` runs it; a run with other parameters names one
   folder of its own, ``--into DIR`` (outside ``data/``, ``results/``, ``notebooks/``), and writes
   only there: ``DIR/processed``, ``DIR/results``, ``DIR/notebooks``. ``-p NAME VALUE`` reads the
-  value as YAML (``2023`` is a number), ``-r NAME VALUE`` keeps it as text, ``-f`` reads a YAML
-  file. A parameter the notebook does not declare, or of another kind than its default, stops the
-  run before anything executes.
+  value as YAML (``2023`` is a number), ``-r NAME VALUE`` keeps it as text. A parameter the
+  notebook does not declare, or of another kind than its default, stops the run before anything
+  executes.
 * ``--year YEAR`` runs a step that takes a year for another year, into ``build/years/<YEAR>/``.
 
 A failure is one message naming the file and where in it (:mod:`analysis.errors`); the
@@ -328,7 +327,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="a parameter, its value read as YAML (2023 -> a number); needs --into")
     parser.add_argument("-r", "--raw", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                         help="a parameter kept as text; needs --into")
-    parser.add_argument("-f", "--parameters-file", help="YAML file of parameters; needs --into")
     parser.add_argument("-o", "--output", help="where the executed notebook goes (inside --into)")
     parser.add_argument("--verbose", action="store_true", default=bool(os.environ.get("VERBOSE")),
                         help="also print the traceback of a failure")
@@ -343,8 +341,7 @@ def prepare(args: argparse.Namespace) -> tuple[Path, dict, Path]:
                             "(a copied or moved project whose .venv was made there); run make here: it "
                             "re-creates .venv for this folder")
     notebook = paths.resolve(args.notebook)
-    parameters = _read_parameters_file(args.parameters_file) if args.parameters_file else {}
-    parameters.update({k: yaml.safe_load(v) for k, v in args.parameter})
+    parameters = {k: yaml.safe_load(v) for k, v in args.parameter}
     parameters.update(dict(args.raw))
     nb = read_notebook(notebook)
     check_parameters(notebook, nb, parameters)
@@ -369,17 +366,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"==> done: {paths.shown(written)} ({time.perf_counter() - start:.1f} s)", flush=True)
     return 0
-
-
-def _read_parameters_file(path: str) -> dict:
-    from analysis.ingest.rawio import read_yaml
-
-    if not paths.resolve(path).is_file():
-        raise NotebookError(paths.resolve(path), "no such parameters file")
-    data, _ = read_yaml(paths.resolve(path))
-    if not isinstance(data, dict):
-        raise NotebookError(paths.resolve(path), "expected a mapping of parameter names to values")
-    return data
 
 
 if __name__ == "__main__":

@@ -53,9 +53,9 @@ class Session:
     def path(self, relative: str) -> Path:
         return self.results_dir / relative
 
-    def table(self, relative: str, frame: pd.DataFrame, inputs=None) -> pd.DataFrame:
+    def table(self, relative: str, frame: pd.DataFrame) -> pd.DataFrame:
         """Add ``results/<relative>`` (a declared CSV) and return it as written, to show."""
-        path = self.writer.add_csv(self.path(relative), frame, inputs)
+        path = self.writer.add_csv(self.path(relative), frame)
         return self.writer.written(path)
 
     def processed_tables(self, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -65,8 +65,8 @@ class Session:
         return pd.DataFrame({"file": [paths.shown(self.processed_dir / n) for n in tables],
                              "rows": [len(f) for f in tables.values()]})
 
-    def text(self, relative: str, text: str, inputs=None) -> str:
-        self.writer.add_text(self.path(relative), text, inputs)
+    def text(self, relative: str, text: str) -> str:
+        self.writer.add_text(self.path(relative), text)
         return text
 
     def texts(self, stem: str, write, suffix: str = ".md") -> str:

@@ -111,7 +111,7 @@ def package(files: list[tuple[str, str]]) -> dict:
         "description": ("Every CSV the notebooks write under results/: tables, figure data, claim verdicts and "
                         "statistics. Each column has a type, a unit where it has one, a description, and for numbers "
                         "the precision it is written with (the project's precision policy: src/analysis/precision.py). "
-                        "Written by `make reproduce` from src/analysis/pipeline/results_schema.yml."),
+                        "Written by `make reproduce` from src/analysis/results_schema.yml."),
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                       "title": "Creative Commons Attribution 4.0"}],
         "sources": [{"title": "data/datapackage.json: the raw and processed data of the compendium"}],
