@@ -25,7 +25,8 @@ UV_VERSION = $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
 
 help: ## Show this help (the default goal)
 	@echo "Usage: make <target>   (the first use creates .venv from requirements.lock)"
-	@grep -hE '^[a-zA-Z_-]+:.*## ' Makefile | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+	@if [ -t 1 ]; then on=$$'\033[36m' off=$$'\033[0m'; else on="" off=""; fi; \
+	grep -hE '^[a-zA-Z_-]+:.*## ' Makefile | awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*## "}; {printf "  %s%-14s%s %s\n", on, $$1, off, $$2}'
 
 # .venv belongs to the folder it was made in (in a copied or moved project its editable install
 # would import the original's code) and to the Python asked for with PYTHON=: otherwise re-made.
@@ -137,7 +138,7 @@ lock: $(INSTALLED) ## Re-resolve pyproject.toml into requirements.lock, requirem
 	"$(UV)" pip compile pyproject.toml --extra setup --extra test -c requirements.lock --universal --python-version 3.11 --generate-hashes --no-header -o requirements-test.lock
 	"$(PY)" tools/lock.py
 
-bench: $(TESTED) ## Benchmark: cold and warm reproduce, floor, bare computation, make test (docs/maintainers.md)
+bench: $(TESTED) ## Benchmark: a cold clone, reproduce from clean outputs, its floor, the bare computation, make test
 	"$(PY)" tools/bench.py
 
 rehash: $(INSTALLED) ## Record new sha256 of raw files (only after a reviewed re-transcription)

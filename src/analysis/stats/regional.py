@@ -621,8 +621,10 @@ def moran(data: pd.DataFrame, adjacency: pd.DataFrame, *, seed: int, n_resamples
     cities = set(data.loc[data["type"] == CITY, "region_iso"])
     total = sum(c for _, _, c in contributions)
     city_part = sum(c for a, b, c in contributions if a in cities or b in cities)
+    # shown as they are in the notebook: rounded, so that no floating-point noise digit is printed
     return Moran(variants=pd.DataFrame(rows),
-                 drivers={"total": total, "city_pairs": city_part, "city_pairs_share": city_part / total,
+                 drivers={"total": round(total, 6), "city_pairs": round(city_part, 6),
+                          "city_pairs_share": round(city_part / total, 6),
                           "negative_pairs": sum(1 for *_, c in contributions if c < 0), "pairs": len(contributions)},
                  n_pairs=len(main_pairs), n_uncertain=int(uncertain(adjacency).sum()),
                  confidence=confidence)
