@@ -108,10 +108,10 @@ $(STAMPS)/%: $(INSTALLED)
 	@touch "$@"
 
 test: $(TESTED) lint ## Run every test: lint, unit, data, integration (nbval, a run in a copy, next year, browser)
-	"$(PY)" -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile tests
+	"$(PY)" -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile --no-loadscope-reorder tests
 
 test-fast: $(TESTED) ## Run the unit tests only (no notebooks run; before every commit)
-	"$(PY)" -m pytest -p no:cacheprovider -q -p no:xdist tests/unit
+	"$(PY)" -m pytest -p no:cacheprovider -q -p no:xdist -p no:nbval tests/unit
 
 fuzz: $(TESTED) ## Fuzz the raw files, YAML registries and data package: 10,000 random examples (about 15 min)
 	FUZZ_EXAMPLES=3334 "$(PY)" -m pytest -p no:cacheprovider -q -n $(JOBS) tests/data/test_fuzz.py

@@ -25,14 +25,24 @@ from analysis.pipeline.run import KERNEL
 from support import DataCopy
 
 LAYERS = ("unit", "data", "integration")
+#: The test files that take longest, longest first: make test hands whole files to its workers in
+#: this order (pytest-xdist --dist loadfile --no-loadscope-reorder), so that no long file starts last.
+LONGEST_FIRST = ("tests/integration/test_a_users_copy.py", "tests/integration/test_nbval.py",
+                 "tests/integration/test_pip_install.py", "tests/integration/test_environment.py",
+                 "tests/integration/test_browser.py")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark each test with its layer (its folder)."""
+    """Mark each test with its layer (its folder); put the longest test files first."""
     for item in items:
         layer = Path(str(item.fspath)).parent.name
         if layer in LAYERS:
             item.add_marker(getattr(pytest.mark, layer))
+
+    def rank(item) -> int:
+        file = item.nodeid.split("::")[0]
+        return LONGEST_FIRST.index(file) if file in LONGEST_FIRST else len(LONGEST_FIRST)
+    items.sort(key=rank)  # stable: every other file keeps its order
 
 
 @pytest.fixture

@@ -42,6 +42,7 @@ JOBS = os.cpu_count() or 2
 #: notebook after notebook in the graph's order, each in a namespace of its own. Prints the seconds.
 BARE = r"""
 import importlib, json, os, sys, time
+from IPython.display import display
 from analysis import pipeline
 from analysis.pipeline.makefile import imported_modules, notebook_code
 notebooks = [s.notebook for s in pipeline.steps()]
@@ -54,7 +55,7 @@ os.chdir(notebooks[0].parent)
 out, sys.stdout = sys.stdout, open(os.devnull, "w")
 start = time.perf_counter()
 for notebook in notebooks:
-    namespace = {"__name__": "__main__"}
+    namespace = {"__name__": "__main__", "display": display}  # as IPython gives a notebook
     for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
         if cell["cell_type"] == "code":
             exec(compile("".join(cell["source"]), str(notebook), "exec"), namespace)

@@ -7,7 +7,7 @@ excluded with a reason from :data:`EXCLUSION_REASONS`. :func:`coverage_problems`
 token that is neither, names an unknown claim or reason, or is not found in the quote of any of
 the claims it is mapped to.
 
-Tokenising rules (tested in ``tests/test_claims_tokens.py``):
+Tokenising rules (tested in ``tests/data/test_claims_coverage.py``):
 
 - a space (or a line break) between groups of three digits is a thousands separator
   (``5 555``, ``9 \\n139``), except inside table rows, where numbers are separated by spaces;

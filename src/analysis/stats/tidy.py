@@ -13,7 +13,7 @@ from resampling carry their Monte-Carlo standard error (``estimate_mcse``, ``ci_
 ``p_mcse``) and the number of ``resamples``; the precision policy writes each number with only
 the digits its errors support (the error rule for ``estimate_se``, the Monte-Carlo rule for the
 ``*_mcse`` columns; ``src/analysis/precision.py``, field set ``tidy`` of
-``src/analysis/pipeline/steps.yml``).
+``src/analysis/results_schema.yml``).
 """
 
 from __future__ import annotations
