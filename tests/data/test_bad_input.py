@@ -177,6 +177,13 @@ def resource_named(package: dict, name: str) -> dict:
     return next(r for r in package["resources"] if r["name"] == name)
 
 
+def rehash_without_a_raw_file(ctx: Ctx) -> None:
+    from analysis.ingest.datapackage import rehash
+
+    (ctx.data.raw / "legal_acts.csv").unlink()
+    rehash(ctx.data.package)
+
+
 def fewer_outputs_into_stored(ctx: Ctx) -> None:
     """Notebook 10 with its languages cut to English, run into the stored folders."""
     from analysis import pipeline
@@ -438,6 +445,10 @@ CASES = [
          "outside --into {tmp}/mine; every folder a run writes lies inside it",
          run=by_hand("notebooks/00_clean_extracts.ipynb", "--into", "{tmp}/mine", "-r", "processed_dir", "data/raw"),
          error=NotebookError),
+    Case("rehash-with-a-raw-file-missing", lambda c: None,
+         "{raw}/legal_acts.csv: the raw file of resource 'legal-acts' is missing; nothing was recorded. Restore it "
+         "(git checkout -- {raw}/legal_acts.csv), or remove its resource from {data}/datapackage.json",
+         run=rehash_without_a_raw_file),
     Case("fewer-outputs-into-the-stored-folders", lambda c: None,
          "results/manifest/10_table1_preschools.csv: 10_table1_preschools.ipynb does not write what its step "
          "declares in src/analysis/pipeline/steps.yml: it would not write results/tables/table1_preschools_comparison.csv, "

@@ -118,7 +118,9 @@ def yaml_mutations(draw) -> Mutation:
     text = (paths.RAW / file).read_text(encoding="utf-8")
     rows = lines_of(text)
     keyed = [i for i, r in enumerate(rows) if re.match(r"^\s+[a-z_]+: \S", r)]
-    quoted = [m.start() + 1 for m in re.finditer(r'"[^"\n]+"', text)]
+    # strings of the data (a comment may hold anything: it is not read)
+    quoted = [m.start() + 1 for m in re.finditer(r'^[^#\n]*?"[^"\n]+"', text, re.M)]
+    quoted = [text.index('"', at - 1, text.index("\n", at)) + 1 for at in quoted]
     kind = draw(st.sampled_from(["refused char in a string", "any char", "duplicate key", "anchor and alias", "tag",
                                  "remove line", "comment"]))
     if kind == "refused char in a string":

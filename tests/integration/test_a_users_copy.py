@@ -189,6 +189,16 @@ def test_an_interrupted_step_says_what_was_written(repo):
     assert "Traceback" not in output and git(repo, "status", "--porcelain") == ""
 
 
+def test_a_run_with_no_home_folder_stays_quiet(repo):
+    """HOME=/dev/null (a service account, a container): IPython's and matplotlib's folders go to the
+    run's own temporary folder; nothing is printed into the stored notebook, nothing changes."""
+    (repo / ".make" / "20_figure1_special_organisations").unlink(missing_ok=True)
+    done = subprocess.run(["make", "reproduce"], cwd=repo, env={**environment(), "HOME": "/dev/null"},
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and "Traceback" not in done.stdout + done.stderr, done.stderr[-2000:]
+    assert git(repo, "status", "--porcelain") == ""
+
+
 @pytest.fixture(scope="module")
 def next_year(repo):
     for path in FIXTURE.glob("*.csv"):  # the user puts the new extract beside the article's

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.errors import RawDataError
+from analysis.errors import RawDataError, UserError
 from analysis.ingest import gate, statements
 from analysis.ingest.corrections import LOG_COLUMNS, Correction, apply_corrections, check_resources, load_corrections
 from analysis.ingest.datapackage import field_names, load_package, processed_resource, processed_resource_for_file
@@ -207,6 +207,19 @@ def clean_extracts(year: int = paths.ARTICLE_YEAR, raw_dir: str | Path = paths.R
     """Verify, read, correct, harmonise, parse and validate the raw extracts of ``year`` (and the
     supplementary statements); every raw file through the gate."""
     raw_dir, package_path = paths.resolve(raw_dir), paths.resolve(package_path)
+    try:
+        return _clean_extracts(year, raw_dir, package_path)
+    except UserError:
+        raise
+    except (KeyError, TypeError, ValueError) as err:
+        # Valid raw files and a schema the code does not expect: the processed resources of the data
+        # package describe what this step writes, so an edit there is the cause.
+        raise RawDataError(package_path, "its processed resources do not describe what the cleaning step writes "
+                           f"({type(err).__name__}: {str(err).splitlines()[0][:200] if str(err) else ''}); restore "
+                           "them: git checkout -- data/datapackage.json") from None
+
+
+def _clean_extracts(year: int, raw_dir: Path, package_path: Path) -> CleanedExtracts:
     package = load_package(package_path)
     hashes = gate.verify_all(raw_resource_names(year), raw_dir, package_path, package)
 
@@ -246,7 +259,13 @@ def clean_extracts(year: int = paths.ARTICLE_YEAR, raw_dir: str | Path = paths.R
     unused = [c.id for c in corrections if c.status == "applied" and c.resource in year_resources and c.id not in used]
     if unused:  # e.g. a correction of the region reference, which this step reads without corrections
         raise RawDataError(corrections_file, f"corrections not applied: {unused}")
-    for name in ("corrections_log.csv", f"printed_totals_{year}.csv"):
-        validate(outputs[name], processed_resource_for_file(package, name), f"processed output {name}")
+    for name in ("corrections_log.csv", f"printed_totals_{year}.csv"):  # written by this step, not read
+        res = processed_resource_for_file(package, name)
+        try:
+            validate(outputs[name], res, name)
+        except RawDataError as err:
+            raise RawDataError(package_path, f"its schema refuses what the cleaning step writes to {name} "
+                               f"({err.problem}); restore it: git checkout -- data/datapackage.json",
+                               item=f"resource '{res['name']}'" + (f", field '{err.column}'" if err.column else "")) from None
     inputs = [*hashes["file"], paths.shown(package_path)]
     return CleanedExtracts(year=year, raw_files=hashes, outputs=outputs, inputs=inputs, package_path=package_path)

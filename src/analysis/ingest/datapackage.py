@@ -38,9 +38,13 @@ def load_package(path: str | Path = paths.DATAPACKAGE) -> dict:
         if not isinstance(res, dict) or not {"name", "path"} <= set(res):
             raise RawDataError(path, "every resource needs a 'name' and a 'path'", item=f"resource {number}")
         for field in res.get("schema", {}).get("fields", []):
+            where = f"resource '{res['name']}', field '{field.get('name')}'"
             if field.get("type", "string") not in FIELD_TYPES:
                 raise RawDataError(path, f"unknown type {field.get('type')!r}; a field's type is one of "
-                                   f"{', '.join(FIELD_TYPES)}", item=f"resource '{res['name']}', field '{field.get('name')}'")
+                                   f"{', '.join(FIELD_TYPES)}", item=where)
+            if res["path"].startswith("processed/") and field.get("type") == "number" and "precision" not in field:
+                raise RawDataError(path, "a number the compendium writes needs a precision (decimals or "
+                                   "significant digits: src/analysis/precision.py)", item=where)
     package = Package(package)
     package.path = path
     return package

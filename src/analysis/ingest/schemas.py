@@ -145,6 +145,9 @@ def _plain(value):
 
 def _describe(check: str, found) -> str:
     found = _plain(found)
+    if "Error while executing check function" in check:  # the rule cannot compare values of this type
+        return (f"the rule cannot be checked on {found!r}: the column's type in data/datapackage.json does not fit "
+                "its values")
     if check == "not_nullable":
         return "value is missing"
     if check.startswith("dtype("):

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.errors import OutputError, listing
+from analysis.errors import OutputError, listing, os_error
 from analysis.figures.layout import FIGURE_FORMATS, PNG_DPI, SCREEN_DPI, checked_layout, figure_bytes
 from analysis.fileio import commit_all, csv_bytes, sha256_bytes
 from analysis.ingest.datapackage import load_package, processed_resource_for_file
@@ -241,10 +241,13 @@ class OutputWriter:
 def stage(folder: Path, files: dict[Path, bytes], remove: list[Path]) -> None:
     """Hand a step's outputs to the runner: each file's bytes into ``folder``, with an index."""
     index = {"files": {}, "remove": [str(p) for p in remove]}
-    for number, (path, data) in enumerate(files.items()):
-        (folder / f"{number}.out").write_bytes(data)
-        index["files"][str(path)] = f"{number}.out"
-    (folder / STAGED_INDEX).write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    try:
+        for number, (path, data) in enumerate(files.items()):
+            (folder / f"{number}.out").write_bytes(data)
+            index["files"][str(path)] = f"{number}.out"
+        (folder / STAGED_INDEX).write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    except OSError as err:  # the runner's temporary folder (TMPDIR) is full
+        raise os_error(folder.parent, err, consequence="nothing of this step was written") from None
 
 
 def staged(folder: Path) -> tuple[dict[Path, bytes], list[Path]]:
