@@ -14,7 +14,7 @@ import pandas as pd
 from analysis import paths
 from analysis.ingest import clean
 from analysis.ingest.datapackage import rehash
-from analysis.pipeline.outputs import OutputWriter
+from analysis.session.outputs import OutputWriter
 
 #: The project's virtual environment (the one running the tests).
 VENV = Path(sys.executable).parent.parent

@@ -6,7 +6,8 @@ Bulletin of Abylai Khan KazUIRWL, Pedagogical Sciences, 2025, 3 (78). doi:10.483
 The notebooks call this package, one call per analysis. Its layers, top to bottom (a module
 imports only from layers below its own; ``make lint`` checks it):
 
-``pipeline``   the step graph (``steps.yml``), the runner of one notebook, its session and outputs
+``session``    what a notebook calls: run as its step, load its inputs, write its outputs
+``pipeline``   the step graph (``steps.yml``), the Makefile's rules, the runner of one notebook, the manifest
 ``report``     the reviewer's report: index pages, annotated article, notebooks as HTML, errata
 ``claims``     the registry of the article's numbers and legal facts, the checks, the verdicts
 ``figures``    the article's figures and those of the statistics, one style, one ``Figure`` type

@@ -2,12 +2,14 @@
 
 A file is written to a temporary file beside the target and moved into place only when complete;
 a file whose bytes would not change is not touched (its modification time stays, so ``make`` sees
-nothing new). :func:`commit_all` writes several files as one step: all or none.
+nothing new). :func:`commit_all` writes several files as one step: all or none. :func:`stage` and
+:func:`staged` hand a notebook's outputs to the runner, which commits them with the notebook.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -120,3 +122,31 @@ def commit_all(files: dict[Path, bytes], remove: list[Path] = ()) -> list[Path]:
     for path in remove:
         path.unlink(missing_ok=True)
     return [path for _, path in staged]
+
+
+#: The environment variable through which the runner asks a notebook to hand over its outputs
+#: (the folder to stage them in) instead of writing them.
+STAGING = "ANALYSIS_STAGING"
+STAGED_INDEX = "staged.json"
+
+
+def stage(folder: Path, files: dict[Path, bytes], remove: list[Path]) -> None:
+    """Hand a step's outputs to the runner: each file's bytes into ``folder``, with an index."""
+    index = {"files": {}, "remove": [str(p) for p in remove]}
+    try:
+        for number, (path, data) in enumerate(files.items()):
+            (folder / f"{number}.out").write_bytes(data)
+            index["files"][str(path)] = f"{number}.out"
+        (folder / STAGED_INDEX).write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    except OSError as err:  # the runner's temporary folder (TMPDIR) is full
+        raise os_error(folder.parent, err, consequence="nothing of this step was written") from None
+
+
+def staged(folder: Path) -> tuple[dict[Path, bytes], list[Path]]:
+    """The outputs a notebook handed to the runner in ``folder`` (nothing if it wrote none)."""
+    index_file = folder / STAGED_INDEX
+    if not index_file.exists():
+        return {}, []
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    return ({Path(p): (folder / f).read_bytes() for p, f in index["files"].items()},
+            [Path(p) for p in index["remove"]])

@@ -1,7 +1,7 @@
 """The columns of every CSV under ``results/``, declared once in ``results_schema.yml``.
 
 Each entry gives a CSV's columns: type, unit, description and precision (the precision policy,
-:mod:`analysis.precision`). The output writer (:mod:`analysis.pipeline.outputs`) looks up the
+:mod:`analysis.precision`). The output writer (:mod:`analysis.session.outputs`) looks up the
 schema of every CSV a notebook adds (:func:`schema_for`), refuses columns that differ from it and
 writes each number at its declared precision. ``python -m analysis.pipeline.manifest`` publishes
 the declaration as the Frictionless Data Package ``results/datapackage.json``: one resource per

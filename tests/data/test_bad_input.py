@@ -19,8 +19,8 @@ import pytest
 from analysis import paths
 from analysis.claims import registry
 from analysis.errors import NotebookError, OutputError, RawDataError, UserError
-from analysis.pipeline.outputs import OutputWriter
 from analysis.pipeline.run import run_notebook
+from analysis.session.outputs import OutputWriter
 
 from support import clean_and_write
 

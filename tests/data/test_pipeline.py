@@ -57,7 +57,7 @@ def test_the_generated_make_rules_are_current():
 
 def test_a_step_depends_on_the_code_its_notebook_imports_and_no_other():
     code = {paths.shown(f) for f in makefile.code_files(pipeline.spec("40_regional_disparity").notebook)}
-    assert {"src/analysis/stats/regional.py", "src/analysis/figures/disparity.py", "src/analysis/pipeline/session.py",
+    assert {"src/analysis/stats/regional.py", "src/analysis/figures/disparity.py", "src/analysis/session/__init__.py",
             "src/analysis/i18n/summaries.csv", "src/analysis/stats/__init__.py"} <= code
     assert not any(f.startswith(("src/analysis/claims/", "src/analysis/report/")) for f in code)
     claims = {paths.shown(f) for f in makefile.code_files(pipeline.spec("30_verify_claims").notebook)}

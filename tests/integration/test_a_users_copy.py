@@ -148,7 +148,7 @@ def test_a_copied_project_does_not_run_on_the_original(repo, tmp_path):
                              cwd=copy, env=environment(), capture_output=True, text=True)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert f"this Python runs the code of {repo}, not of this folder" in refused.stderr
-    kernel = subprocess.run([str(copy / ".venv" / "bin" / "python"), "-c", "from analysis.pipeline import session; "
+    kernel = subprocess.run([str(copy / ".venv" / "bin" / "python"), "-c", "from analysis import session; "
                              "session.start('10_table1_preschools', year=2023)"], cwd=copy / "notebooks",
                             env=environment(), capture_output=True, text=True)
     assert kernel.returncode == 1 and f"this kernel runs the code of {repo}, not of this folder" in kernel.stderr

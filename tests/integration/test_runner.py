@@ -14,7 +14,7 @@ from analysis.pipeline.run import KERNEL, coalesce_streams, run_notebook, strip_
 
 #: A notebook cell that adds one output through the pipeline's writer and finishes, as a step does.
 WRITES = """
-from analysis.pipeline.outputs import OutputWriter
+from analysis.session.outputs import OutputWriter
 writer = OutputWriter("01_write_things", r"{results}")
 writer.add_text(r"{results}/out.txt", "written " + str(x))
 writer.finish()

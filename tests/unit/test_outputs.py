@@ -12,7 +12,7 @@ from analysis.figures import Figure
 from analysis.figures.layout import figure_bytes
 from analysis.figures.style import new_figure
 from analysis.pipeline import manifest
-from analysis.pipeline.outputs import OutputWriter
+from analysis.session.outputs import OutputWriter
 
 N = [{"name": "n", "type": "integer"}]
 
@@ -104,7 +104,7 @@ def test_figure_writes_png_svg_and_its_data(tmp_path):
 
 
 def test_figures_in_every_language_with_their_caption_files(tmp_path, monkeypatch, capsys):
-    from analysis.pipeline import outputs
+    from analysis.session import outputs
 
     drawn = {fmt: figure_bytes(small_figure(), fmt) for fmt in ("png", "svg")}  # drawn once: this test is about captions
     monkeypatch.setattr(outputs, "figure_bytes", lambda fig, fmt, checked=False: drawn[fmt])

@@ -5,7 +5,7 @@ one look (:mod:`~analysis.figures.style`), one type.
 Every figure function takes the data and a language and returns a :class:`Figure`: the
 matplotlib figure (no title or notes drawn into it), the table of every number it draws (written
 beside it as CSV, because nbval does not compare images), and its caption in that language: the
-title, the notes and the source. :meth:`analysis.pipeline.outputs.OutputWriter.add_figures` draws
+title, the notes and the source. :meth:`analysis.session.outputs.OutputWriter.add_figures` draws
 it in every language and writes PNG, SVG, CSV and the caption file ``<stem>_<lang>.txt``
 (:meth:`Figure.caption`), and shows one.
 

@@ -4,8 +4,8 @@ Each step is one notebook with the files it reads and writes, declared once in `
 patterns under a root (``raw/``, ``processed/``, ``results/``, ``notebooks/``, ``project/`` or the
 ``datapackage``). From the declaration come the Makefile's step rules
 (:mod:`analysis.pipeline.makefile`), the files a notebook may load and the inputs of its manifest
-fragment (:class:`Step`). A notebook runs as its step through :mod:`analysis.pipeline.session`;
-:mod:`analysis.pipeline.run` executes one notebook with papermill.
+fragment (:class:`Step`). A notebook runs as its step through :mod:`analysis.session`, the one
+layer above this one; :mod:`analysis.pipeline.run` executes one notebook with papermill.
 
 Nothing below this package imports it: ``ingest``, ``stats``, ``figures``, ``claims`` and
 ``report`` take plain paths and frames.

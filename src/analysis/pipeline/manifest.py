@@ -1,7 +1,7 @@
 """``results/manifest.csv``: every output file, its producing notebook, its inputs, its sha256.
 
 Each notebook writes its own fragment ``results/manifest/<notebook>.csv`` (see
-:mod:`analysis.pipeline.outputs`); ``python -m analysis.pipeline.manifest`` (the last step of ``make reproduce``)
+:mod:`analysis.session.outputs`); ``python -m analysis.pipeline.manifest`` (the last step of ``make reproduce``)
 merges them, and writes ``results/datapackage.json``, the Frictionless description of every
 results CSV (:mod:`analysis.resultschema`). :func:`check` is what the tests run: every file under ``results/`` and
 ``data/processed/`` is listed exactly once and every hash holds.
@@ -17,10 +17,12 @@ import pandas as pd
 from analysis import paths
 from analysis.fileio import atomic_write_bytes, csv_bytes, sha256_file
 from analysis.ingest.datapackage import dump_package
-from analysis.pipeline.outputs import MANIFEST_COLUMNS, MANIFEST_DIR_NAME
 from analysis.resultschema import package
 
 MANIFEST = paths.RESULTS / "manifest.csv"
+#: Each step's fragment is ``<results>/manifest/<notebook>.csv``, with these columns.
+MANIFEST_DIR_NAME = "manifest"
+MANIFEST_COLUMNS = ["file", "notebook", "inputs", "sha256"]
 RESULTS_PACKAGE = paths.RESULTS / "datapackage.json"
 #: Files under results/ that no notebook produces: the manifest, the data package written with
 #: it.

@@ -6,7 +6,7 @@
   installation of ipykernel provides), in the notebook's folder, with matplotlib's ``Agg``
   backend, into a temporary folder, talking to the kernel over IPC sockets (no network needed);
 * the notebook hands its outputs to the runner instead of writing them
-  (:data:`analysis.pipeline.outputs.STAGING`); only when the whole notebook has succeeded are
+  (:data:`analysis.fileio.STAGING`); only when the whole notebook has succeeded are
   its outputs, its manifest fragment and the executed notebook, stripped of everything that
   changes from run to run (timings, the Python version), moved into place together. A failed or
   interrupted run changes nothing; the failed notebook is kept under ``build/failed/``.
@@ -45,8 +45,7 @@ import yaml  # noqa: E402  after the Ctrl-C handler
 
 from analysis import paths  # noqa: E402  after the Ctrl-C handler
 from analysis.errors import NotebookError, OutputError, UserError  # noqa: E402  after the Ctrl-C handler
-from analysis.fileio import commit_all  # noqa: E402  after the Ctrl-C handler
-from analysis.pipeline.outputs import STAGING, staged  # noqa: E402  after the Ctrl-C handler
+from analysis.fileio import STAGING, commit_all, staged  # noqa: E402  after the Ctrl-C handler
 
 #: The kernel every notebook names: the one ipykernel provides in any environment it is installed in.
 KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}

@@ -1,4 +1,4 @@
-"""What every notebook does before and after its analysis, in one place.
+"""What a notebook calls: running as its step, loading its inputs, writing its outputs.
 
 A notebook's first code cell after its parameters is::
 
@@ -22,7 +22,7 @@ from analysis import paths, pipeline
 from analysis.errors import NotebookError
 from analysis.i18n import LANGUAGES, parse_languages
 from analysis.ingest.load import load_processed
-from analysis.pipeline.outputs import OutputWriter
+from analysis.session.outputs import OutputWriter
 
 DISPLAY = {"display.max_columns": 30, "display.max_colwidth": 70, "display.width": 200}
 

@@ -1,6 +1,6 @@
 """Writing a step's outputs: all at the end, all or none, each listed in a manifest fragment.
 
-A notebook's session (:mod:`analysis.pipeline.session`) adds its tables, texts and figures to one
+A notebook's session (:mod:`analysis.session`) adds its tables, texts and figures to one
 :class:`OutputWriter`; nothing is written before :meth:`OutputWriter.finish`, the last cell. Every
 CSV follows a declared schema (``results_schema.yml`` for results, the data package for processed
 tables) and is written at its declared precision (:mod:`analysis.precision`).
@@ -8,7 +8,7 @@ tables) and is written at its declared precision (:mod:`analysis.precision`).
 ``finish`` adds the notebook's manifest fragment ``<results>/manifest/<notebook>.csv`` (file,
 producing notebook, inputs, sha256) and removes files this notebook wrote earlier and no longer
 writes. Run by the runner (:mod:`analysis.pipeline.run`), it hands everything to the runner
-(:data:`STAGING`), which commits the outputs together with the executed notebook once the whole
+(:func:`analysis.fileio.stage`), which commits the outputs together with the executed notebook once the whole
 notebook has succeeded; run by hand in JupyterLab, it commits them itself.
 """
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import fnmatch
 import io
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,18 +23,12 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.errors import OutputError, listing, os_error
+from analysis.errors import OutputError, listing
 from analysis.figures.layout import FIGURE_FORMATS, PNG_DPI, SCREEN_DPI, checked_layout, figure_bytes
-from analysis.fileio import commit_all, csv_bytes, sha256_bytes
+from analysis.fileio import STAGING, commit_all, csv_bytes, sha256_bytes, stage
 from analysis.ingest.datapackage import load_package, processed_resource_for_file
+from analysis.pipeline.manifest import MANIFEST_COLUMNS, MANIFEST_DIR_NAME
 from analysis.precision import apply_policy
-
-MANIFEST_DIR_NAME = "manifest"
-#: The environment variable through which the runner asks a notebook to hand over its outputs
-#: (the folder to stage them in) instead of writing them.
-STAGING = "ANALYSIS_STAGING"
-STAGED_INDEX = "staged.json"
-MANIFEST_COLUMNS = ["file", "notebook", "inputs", "sha256"]
 
 
 def _numeric(column: pd.Series) -> pd.Series:
@@ -236,25 +229,3 @@ class OutputWriter:
                               "with its own parameters (restore them: git checkout -- notebooks/"
                               f"{self.notebook}); to try other values, run it into a folder of your own: python -m "
                               f"analysis.pipeline.run notebooks/{self.notebook} --into build/by-hand ...")
-
-
-def stage(folder: Path, files: dict[Path, bytes], remove: list[Path]) -> None:
-    """Hand a step's outputs to the runner: each file's bytes into ``folder``, with an index."""
-    index = {"files": {}, "remove": [str(p) for p in remove]}
-    try:
-        for number, (path, data) in enumerate(files.items()):
-            (folder / f"{number}.out").write_bytes(data)
-            index["files"][str(path)] = f"{number}.out"
-        (folder / STAGED_INDEX).write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-    except OSError as err:  # the runner's temporary folder (TMPDIR) is full
-        raise os_error(folder.parent, err, consequence="nothing of this step was written") from None
-
-
-def staged(folder: Path) -> tuple[dict[Path, bytes], list[Path]]:
-    """The outputs a notebook handed to the runner in ``folder`` (nothing if it wrote none)."""
-    index_file = folder / STAGED_INDEX
-    if not index_file.exists():
-        return {}, []
-    index = json.loads(index_file.read_text(encoding="utf-8"))
-    return ({Path(p): (folder / f).read_bytes() for p, f in index["files"].items()},
-            [Path(p) for p in index["remove"]])
