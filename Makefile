@@ -76,7 +76,9 @@ else
 	@echo "==> reproduce YEAR=$(YEAR): $(words $(YEAR_STEP_NAMES)) notebooks ran into build/years/$(YEAR)"
 endif
 
-steps: $(addprefix $(STAMPS)/,$(if $(YEAR),$(YEAR_STEP_NAMES),$(STEP_NAMES)))
+# The long steps first (long: true in steps.yml), so that the short ones fill the other cores meanwhile.
+RUN_STEP_NAMES := $(if $(YEAR),$(YEAR_STEP_NAMES),$(STEP_NAMES))
+steps: $(addprefix $(STAMPS)/,$(filter $(LONG_STEP_NAMES),$(RUN_STEP_NAMES)) $(filter-out $(LONG_STEP_NAMES),$(RUN_STEP_NAMES)))
 
 # Found by content, not by dates: a step whose outputs are missing or differ from what it wrote
 # (the sha256 in its manifest fragment), or whose stamp is dated in the future, runs again.

@@ -34,13 +34,15 @@ _ALTERNATIVES = re.compile(r"\{([^{}]*,[^{}]*)\}")
 
 @dataclass(frozen=True)
 class StepSpec:
-    """One declared step: its notebook, whether it takes a year, what it reads and writes."""
+    """One declared step: its notebook, whether it takes a year, what it reads and writes, and
+    whether it is long (make starts the long steps first)."""
 
     name: str
     title: str
     takes_year: bool
     reads: tuple[str, ...]
     writes: tuple[str, ...]
+    long: bool = False
 
     @property
     def notebook(self) -> Path:
@@ -53,8 +55,8 @@ def steps() -> tuple[StepSpec, ...]:
     from analysis.ingest.rawio import read_yaml
 
     declaration, _ = read_yaml(STEPS_FILE)
-    return tuple(StepSpec(e["step"], e["title"], bool(e.get("year")), tuple(e["reads"]), tuple(e["writes"]))
-                 for e in declaration["steps"])
+    return tuple(StepSpec(e["step"], e["title"], bool(e.get("year")), tuple(e["reads"]), tuple(e["writes"]),
+                          bool(e.get("long"))) for e in declaration["steps"])
 
 
 def spec(name: str) -> StepSpec:

@@ -100,6 +100,7 @@ def makefile() -> str:
     lines = [f"# Generated from {paths.shown(STEPS_FILE)} by `python -m analysis.pipeline.makefile`: do not edit.", "",
              f"STEP_NAMES := {' '.join(s.name for s in steps())}",
              f"YEAR_STEP_NAMES := {' '.join(s.name for s in steps() if s.takes_year)}",
+             f"LONG_STEP_NAMES := {' '.join(s.name for s in steps() if s.long)}",
              f"ARTICLE_YEAR := {paths.ARTICLE_YEAR}", "ifeq ($(YEAR),$(ARTICLE_YEAR))", "override YEAR :=", "endif",
              "ifeq ($(YEAR),)", "STEP_YEAR := $(ARTICLE_YEAR)", f"PROCESSED := {paths.shown(paths.PROCESSED)}",
              f"RESULTS := {paths.shown(paths.RESULTS)}", "STAMPS := .make", "else", "STEP_YEAR := $(YEAR)",
