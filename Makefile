@@ -119,7 +119,7 @@ fuzz: $(TESTED) ## Fuzz the raw files, YAML registries and data package: 10,000 
 	FUZZ_EXAMPLES=3334 "$(PY)" -m pytest -p no:cacheprovider -q -n $(JOBS) tests/data/test_fuzz.py
 
 lint: $(TESTED) ## ruff, the import layers (import-linter) and the declared dependencies (deptry)
-	"$(VENV)/bin/ruff" check src tests tools
+	"$(VENV)/bin/ruff" check src tests tools notebooks
 	"$(VENV)/bin/lint-imports" --no-cache
 	"$(VENV)/bin/deptry" src
 
