@@ -10,6 +10,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from analysis import paths
+from analysis.errors import OutputError
 from analysis.pipeline.run import KERNEL, coalesce_streams, run_notebook, strip_volatile
 
 #: A notebook cell that adds one output through the pipeline's writer and finishes, as a step does.
@@ -74,3 +75,17 @@ def test_split_stream_outputs_are_merged():
     merged = coalesce_streams(outputs)
     assert [o["output_type"] for o in merged] == ["stream", "display_data", "stream", "stream"]
     assert merged[0]["text"] == "caption\n" and merged[3]["name"] == "stderr"
+
+
+def test_no_room_for_a_runs_temporary_folder_is_one_message_naming_it(monkeypatch):
+    import tempfile
+
+    from analysis.pipeline import run as runner
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", full)
+    with pytest.raises(OutputError, match="cannot make a temporary folder: No space left on device; free space there, "
+                                          "or set TMPDIR to another folder"):
+        with runner.temporary_folder():
+            pass

@@ -237,6 +237,27 @@ def test_commit_all_writes_all_or_none(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["a.csv"]
 
 
+
+def test_outputs_handed_to_the_runner_come_back_as_they_were(tmp_path):
+    folder = tmp_path / "outputs"
+    folder.mkdir()
+    files = {tmp_path / "results" / "a.csv": b"x\n", tmp_path / "results" / "b.png": b"\x89PNG"}
+    fileio.stage(folder, files, [tmp_path / "results" / "old.csv"])
+    assert fileio.staged(folder) == (files, [tmp_path / "results" / "old.csv"])
+    assert fileio.staged(tmp_path / "nothing-handed-over") == ({}, [])
+
+
+def test_a_full_temporary_folder_while_handing_over_outputs_names_it(tmp_path, monkeypatch):
+    folder = tmp_path / "nbrun-1" / "outputs"
+    folder.mkdir(parents=True)
+
+    def full(self, data):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(OutputError, match=r"nbrun-1: cannot write: No space left on device \(errno 28\); nothing of "
+                                          "this step was written"):
+        fileio.stage(folder, {tmp_path / "a.csv": b"x\n"}, [])
+
 # --- sha256_file ---------------------------------------------------------------------------
 
 def test_sha256_file(tmp_path):
