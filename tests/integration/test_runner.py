@@ -89,3 +89,21 @@ def test_no_room_for_a_runs_temporary_folder_is_one_message_naming_it(monkeypatc
                                           "or set TMPDIR to another folder"):
         with runner.temporary_folder():
             pass
+
+
+def test_a_full_tmpdir_during_a_run_is_one_message_naming_it(tmp_path, monkeypatch, tiny_notebook):
+    import tempfile
+
+    import papermill
+
+    notebook = tiny_notebook(tmp_path / "nb.ipynb", "print(1)")
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(papermill, "execute_notebook", full)
+    with pytest.raises(OutputError, match=r"tmp: cannot write: No space left on device \(errno 28\); free space there, "
+                                          "or set TMPDIR to another folder"):
+        run_notebook(notebook, tmp_path / "out.ipynb")
+    assert not (tmp_path / "out.ipynb").exists()

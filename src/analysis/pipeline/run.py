@@ -44,7 +44,7 @@ import nbformat  # noqa: E402  after the Ctrl-C handler
 import yaml  # noqa: E402  after the Ctrl-C handler
 
 from analysis import paths  # noqa: E402  after the Ctrl-C handler
-from analysis.errors import NotebookError, OutputError, UserError  # noqa: E402  after the Ctrl-C handler
+from analysis.errors import NotebookError, OutputError, UserError, os_error  # noqa: E402  after the Ctrl-C handler
 from analysis.fileio import STAGING, commit_all, staged  # noqa: E402  after the Ctrl-C handler
 
 #: The kernel every notebook names: the one ipykernel provides in any environment it is installed in.
@@ -255,6 +255,10 @@ def run_notebook(notebook: str | Path, output: str | Path | None = None, paramet
                                 extra_arguments=KERNEL_ARGUMENTS, config=ipc_config(tmp))
         except BaseException as err:
             keep_failed(executed, err)
+            if isinstance(err, OSError) and err.errno is not None:  # writing the run's files into TMPDIR
+                full = os_error(tmp.parent, err, consequence="free space there, or set TMPDIR to another folder")
+                full.failed_run = getattr(err, "failed_run", None)
+                raise full from None
             raise
         finally:
             for key, value in saved.items():
