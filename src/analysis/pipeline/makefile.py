@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import json
 import sys
+from functools import cache
 from pathlib import Path
 
 from analysis import paths
@@ -58,6 +59,13 @@ def imported_modules(source: str, module: str = "") -> set[str]:
     return out
 
 
+@cache
+def module_imports(file: Path, name: str) -> frozenset[str]:
+    """What module ``name`` (its source ``file``) imports: each module read and parsed once per
+    process, however many steps reach it."""
+    return frozenset(imported_modules(file.read_text(encoding="utf-8"), name))
+
+
 def notebook_code(notebook: Path) -> str:
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code"
@@ -76,7 +84,7 @@ def code_files(notebook: Path) -> list[Path]:
             file = module_file(name)
             if file is not None and file not in seen:
                 seen.add(file)
-                todo |= imported_modules(file.read_text(encoding="utf-8"), name)
+                todo |= module_imports(file, name)
     data = set()
     for folder in {f.parent for f in seen}:
         for path in folder.rglob("*"):
