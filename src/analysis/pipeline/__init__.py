@@ -59,6 +59,16 @@ def steps() -> tuple[StepSpec, ...]:
                           bool(e.get("long"))) for e in declaration["steps"])
 
 
+def refuse_a_foreign_project(who: str) -> None:
+    """Refuse to run in a copied or moved project whose Python (``who``: "this Python", "this
+    kernel") still runs the original's code, naming the folder and the fix."""
+    elsewhere = paths.foreign_project()
+    if elsewhere is not None:
+        raise NotebookError(elsewhere, f"{who} runs the code of {paths.PROJECT_ROOT}, not of this folder (a copied "
+                            "or moved project whose .venv was made there); run make in this folder: it re-creates "
+                            ".venv here")
+
+
 def spec(name: str) -> StepSpec:
     """The declared step ``name``."""
     for s in steps():

@@ -46,6 +46,7 @@ import yaml  # noqa: E402  after the Ctrl-C handler
 from analysis import paths  # noqa: E402  after the Ctrl-C handler
 from analysis.errors import NotebookError, OutputError, UserError, os_error  # noqa: E402  after the Ctrl-C handler
 from analysis.fileio import STAGING, commit_all, staged  # noqa: E402  after the Ctrl-C handler
+from analysis.pipeline import refuse_a_foreign_project  # noqa: E402  after the Ctrl-C handler
 
 #: The kernel every notebook names: the one ipykernel provides in any environment it is installed in.
 KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -338,11 +339,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def prepare(args: argparse.Namespace) -> tuple[Path, dict, Path]:
     """The notebook, its parameters and where the executed notebook goes, every check made."""
-    elsewhere = paths.foreign_project()
-    if elsewhere is not None:
-        raise NotebookError(elsewhere, f"this Python runs the code of {paths.PROJECT_ROOT}, not of this folder "
-                            "(a copied or moved project whose .venv was made there); run make here: it "
-                            "re-creates .venv for this folder")
+    refuse_a_foreign_project("this Python")
     notebook = paths.resolve(args.notebook)
     parameters = {k: yaml.safe_load(v) for k, v in args.parameter}
     parameters.update(dict(args.raw))

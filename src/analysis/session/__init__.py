@@ -19,7 +19,6 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths, pipeline
-from analysis.errors import NotebookError
 from analysis.i18n import LANGUAGES, parse_languages
 from analysis.ingest.load import load_processed
 from analysis.session.outputs import OutputWriter
@@ -99,11 +98,7 @@ def start(step: str, *, year: int | None = None, processed_dir: str | Path = pat
     """Run as step ``step`` with the notebook's parameters (see the module docstring)."""
     from analysis.figures.style import use_style
 
-    elsewhere = paths.foreign_project()
-    if elsewhere is not None:
-        raise NotebookError(elsewhere, f"this kernel runs the code of {paths.PROJECT_ROOT}, not of this folder (a "
-                            "copied or moved project whose .venv was made there); run make in this folder: it "
-                            "re-creates .venv here")
+    pipeline.refuse_a_foreign_project("this kernel")
     for option, value in DISPLAY.items():
         pd.set_option(option, value)
     use_style()
