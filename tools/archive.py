@@ -25,9 +25,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-import yaml
-
 from analysis import paths
+from analysis.ingest.rawio import read_yaml
 
 ROOT = paths.PROJECT_ROOT
 METADATA = "ro-crate-metadata.json"
@@ -50,8 +49,8 @@ TOP_FILES = (("README.md", "What the compendium is, its two commands and its fin
 
 
 def citation(root: Path = ROOT) -> dict:
-    """CITATION.cff, parsed."""
-    return yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    """CITATION.cff, parsed strictly (people edit it: duplicate keys, anchors and tags refused)."""
+    return read_yaml(root / "CITATION.cff")[0]
 
 
 def files(root: Path = ROOT) -> list[str]:

@@ -8,12 +8,13 @@ import hashlib
 import json
 
 import pytest
-import yaml
 
 from analysis import paths
+from analysis.errors import RawDataError
+from analysis.ingest.rawio import read_yaml
 
 ROOT = paths.PROJECT_ROOT
-CFF = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+CFF, _ = read_yaml(ROOT / "CITATION.cff")
 ZENODO = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
 
 
@@ -28,8 +29,19 @@ def test_citation_and_zenodo_agree_and_name_the_article():
         "the author entries are marked for the maintainers to fill in"
 
 
+
+def test_a_hand_edited_citation_with_a_duplicate_key_is_refused_naming_its_line(tmp_path):
+    from tools import archive
+
+    text = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    (tmp_path / "CITATION.cff").write_text(text.replace("\nversion: ", "\nversion: 9.9.9\nversion: ", 1), encoding="utf-8")
+    line = text[: text.index("\nversion: ")].count("\n") + 2  # the first version line
+    with pytest.raises(RawDataError, match=rf"CITATION.cff, line {line + 1}, character 1: key 'version' appears twice "
+                                           rf"in one mapping \(also on line {line}\)"):
+        archive.citation(tmp_path)
+
 def test_the_ro_crate_validates_and_is_current():
-    pytest.importorskip("rocrate", reason="rocrate is in requirements.in; it enters the lock at the next make lock")
+    pytest.importorskip("rocrate", reason="rocrate is in the test group of the lock; make test installs it")
     from tools import archive
 
     assert archive.problems() == []

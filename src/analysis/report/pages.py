@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import mistune
-import yaml
 
 from analysis.claims.model import ERRATA_OUTCOMES, OUTCOMES
 from analysis.i18n import LANGUAGES, t
+from analysis.ingest.rawio import read_yaml
 from analysis.report import article as article_text
 from analysis.report.content import (
     LEGAL_STATUSES,
@@ -76,7 +76,7 @@ class Inputs:
 def edition(inputs: Inputs) -> dict:
     """The edition's version and date (``CITATION.cff``, set by the maintainers when they release)
     and the inputs' fingerprint: never the clock."""
-    cff = yaml.safe_load(inputs.citation.read_text(encoding="utf-8"))
+    cff, _ = read_yaml(inputs.citation)  # edited by people: duplicate keys, anchors and tags refused
     facts = provenance(inputs.raw, inputs.notebooks_dir, inputs.own_notebook, inputs.source, inputs.lock,
                        inputs.pyproject)
     return {"version": str(cff["version"]), "date": str(cff["date-released"]), "fingerprint": facts["inputs_sha256"],

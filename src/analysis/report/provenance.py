@@ -11,20 +11,16 @@ takes plain paths (notebook 90 passes them).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tomllib
 from pathlib import Path
 
 from analysis import paths
+from analysis.fileio import sha256_bytes, sha256_file
 from analysis.lockfile import METHODS_PACKAGES, locked_versions
 
 #: Files of src/analysis that are not inputs (caches).
 SKIP = ("__pycache__",)
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def notebook_source(path: Path) -> bytes:
@@ -48,9 +44,9 @@ def provenance(raw_dir: Path, notebooks_dir: Path, own_notebook: Path | None = N
                pyproject: Path = paths.PROJECT_ROOT / "pyproject.toml") -> dict:
     """Python, the key packages and the lock's sha256 (from the lock), the inputs' fingerprint."""
     files = input_files(raw_dir, notebooks_dir, source_dir, lock)
-    listing = "".join(f"{name}\t{_sha256(data)}\n" for name, data in files)
+    listing = "".join(f"{name}\t{sha256_bytes(data)}\n" for name, data in files)
     versions = locked_versions(lock)
     python = tomllib.loads(Path(pyproject).read_text(encoding="utf-8"))["project"]["requires-python"]
     return {"python": python, "packages": {name: ", ".join(dict.fromkeys(versions[name])) for name in METHODS_PACKAGES},
-            "lock_sha256": _sha256(Path(lock).read_bytes()), "inputs_sha256": _sha256(listing.encode("utf-8")),
+            "lock_sha256": sha256_file(lock), "inputs_sha256": sha256_bytes(listing.encode("utf-8")),
             "n_files": len(files)}
