@@ -26,6 +26,7 @@ import zipfile
 from pathlib import Path
 
 from analysis import paths
+from analysis.fileio import atomic_write_bytes
 from analysis.ingest.rawio import read_yaml
 
 ROOT = paths.PROJECT_ROOT
@@ -121,7 +122,7 @@ def metadata_json(rc) -> str:
 def write_crate(root: Path = ROOT) -> Path:
     """Write ``ro-crate-metadata.json`` at the repository's top."""
     path = root / METADATA
-    path.write_text(metadata_json(crate(root)), encoding="utf-8")
+    atomic_write_bytes(path, metadata_json(crate(root)).encode("utf-8"))
     return path
 
 
