@@ -33,6 +33,7 @@ from datetime import date
 from pathlib import Path
 
 from analysis import paths
+from analysis.fileio import atomic_write_bytes
 
 DOC = paths.PROJECT_ROOT / "docs" / "maintainers.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
@@ -189,7 +190,7 @@ def table(run: dict) -> str:
 def record(run: dict, doc: Path = DOC) -> None:
     text = doc.read_text(encoding="utf-8")
     begin, end = text.index(BEGIN), text.index(END) + len(END)
-    doc.write_text(text[:begin] + table(run) + text[end:], encoding="utf-8")
+    atomic_write_bytes(doc, (text[:begin] + table(run) + text[end:]).encode("utf-8"))
 
 
 def main() -> int:

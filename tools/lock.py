@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from analysis import paths
+from analysis.fileio import atomic_write_bytes
 from analysis.lockfile import LOCK, METHODS_PACKAGES, locked_versions
 
 ENVIRONMENT = paths.PROJECT_ROOT / "environment.yml"
@@ -113,8 +114,8 @@ def with_versions(text: str, lock: Path = LOCK) -> str:
 
 
 def main() -> int:
-    ENVIRONMENT.write_text(render_environment(LOCK.read_text(encoding="utf-8")), encoding="utf-8")
-    METHODS.write_text(with_versions(METHODS.read_text(encoding="utf-8")), encoding="utf-8")
+    atomic_write_bytes(ENVIRONMENT, render_environment(LOCK.read_text(encoding="utf-8")).encode("utf-8"))
+    atomic_write_bytes(METHODS, with_versions(METHODS.read_text(encoding="utf-8")).encode("utf-8"))
     print(f"wrote {paths.shown(ENVIRONMENT)} and the versions in {paths.shown(METHODS)}")
     return 0
 
